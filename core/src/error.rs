@@ -1,0 +1,396 @@
+//! The one error type of the core.
+//!
+//! Every variant has a stable `code()` that hosts map (never parse messages). Messages are
+//! written to teach the fix: they name the tool or parameter to use next. Where upstream
+//! callers look for a phrase (spec Appendix C "pinned"), the message carries that phrase.
+
+use serde_json::{Map, Value};
+
+use crate::pyfmt::py_repr_str;
+
+/// A step as refusals list it: `{"index", "skill", "tool"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRef {
+    pub index: i64,
+    pub skill: String,
+    pub tool: String,
+}
+
+impl StepRef {
+    pub fn label(&self) -> String {
+        format!("step {} ({}.{})", self.index, self.skill, self.tool)
+    }
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("index".into(), Value::from(self.index));
+        m.insert("skill".into(), Value::from(self.skill.clone()));
+        m.insert("tool".into(), Value::from(self.tool.clone()));
+        Value::Object(m)
+    }
+}
+
+fn labels(steps: &[StepRef]) -> String {
+    steps
+        .iter()
+        .map(StepRef::label)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The Python exception class upstream raises for a damaged record (spec §1.8). Hosts that
+/// mimic upstream name it (`could not be read (KeyError)`); the order of checks decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordFault {
+    JsonDecode,
+    Key,
+    Value,
+    Type,
+    Attribute,
+}
+
+impl RecordFault {
+    pub fn python_class(self) -> &'static str {
+        match self {
+            RecordFault::JsonDecode => "JSONDecodeError",
+            RecordFault::Key => "KeyError",
+            RecordFault::Value => "ValueError",
+            RecordFault::Type => "TypeError",
+            RecordFault::Attribute => "AttributeError",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PilotError {
+    // ── lookup and storage ─────────────────────────────────────────────────────────────
+    #[error("Workflow '{id}' not found")]
+    NotFound { id: String },
+
+    #[error(
+        "Workflow '{id}' changed in the store since this copy was read (this copy is \
+         revision {expected}, the store holds revision {found}); nothing was applied. Read it \
+         again (get_workflow_status shows the current state) and repeat the call if it still \
+         makes sense."
+    )]
+    Conflict {
+        id: String,
+        expected: String,
+        found: String,
+    },
+
+    #[error(
+        "A workflow with id '{id}' is already stored; nothing was written. Create the new one \
+         with a fresh id."
+    )]
+    AlreadyExists { id: String },
+
+    #[error("The stored record could not be read ({}): {detail}", fault.python_class())]
+    InvalidRecord { fault: RecordFault, detail: String },
+
+    #[error("The workflow store failed: {detail}. Nothing was changed by this call.")]
+    Storage { detail: String },
+
+    // ── run ────────────────────────────────────────────────────────────────────────────
+    #[error(
+        "Workflow '{id}' is CANCELLED: an approval was rejected or cancel_workflow was called, \
+         and a cancelled workflow is terminal — it never runs again. Create a new plan if the \
+         operation is still needed."
+    )]
+    RunCancelled { id: String, state: String },
+
+    #[error(
+        "Workflow '{id}' cannot be run from state '{state}'. A run starts only from pending, \
+         running, awaiting_approval. A draft needs confirm_draft first; a completed or failed \
+         workflow is finished, so create a new plan instead of running it again."
+    )]
+    RunBadState { id: String, state: String },
+
+    #[error(
+        "Refusing to run workflow '{id}': {} were handed out earlier in pending_dispatch by a \
+         Pilot without --dispatch, so they may already have been performed, and Pilot will not \
+         perform them a second time. Use cancel_workflow on this one (its preview lists those \
+         steps), find out in the target system which of them ran, and create a new workflow \
+         for what is left.",
+        labels(steps)
+    )]
+    HandedOut {
+        id: String,
+        state: String,
+        steps: Vec<StepRef>,
+    },
+
+    #[error("{reason}")]
+    PreflightRefused {
+        id: String,
+        state: String,
+        reason: String,
+    },
+
+    // ── approve ────────────────────────────────────────────────────────────────────────
+    #[error("Workflow {id} is not awaiting approval (state: {state})")]
+    NotAwaitingApproval { id: String, state: String },
+
+    #[error(
+        "approver is required for the audit trail: pass the name of the person who approves \
+         this gate."
+    )]
+    ApproverRequired { id: String, state: String },
+
+    #[error(
+        "Refusing to approve workflow '{id}': {} step(s) before this gate — {} — were recorded \
+         but NOT executed (this Pilot has no dispatcher), so Pilot has no proof that they ran \
+         and no copy of what they returned, whatever the approval message says. If you \
+         performed each of them yourself and checked the results, show those results to the \
+         approver and call approve again with acknowledge_not_executed=True; do not perform \
+         them again. If nobody performed them, cancel_workflow this one and create a new \
+         workflow.",
+        steps.len(),
+        labels(steps)
+    )]
+    UnrunBeforeGate {
+        id: String,
+        state: String,
+        steps: Vec<StepRef>,
+    },
+
+    // ── rollback / cancel ──────────────────────────────────────────────────────────────
+    #[error(
+        "Workflow '{id}' cannot be rolled back from state '{state}': a draft has run nothing, \
+         a completed workflow is never reversed silently (plan an explicit reversal instead), \
+         and a rollback already under way cannot be started a second time."
+    )]
+    RollbackBadState { id: String, state: String },
+
+    #[error(
+        "Workflow '{id}' is in the terminal state '{state}', so there is nothing left to \
+         cancel: only draft, pending, running, awaiting_approval and rolling_back workflows can \
+         be cancelled. Create a new plan if the work is still needed; rollback() reverses steps \
+         a workflow completed."
+    )]
+    CancelTerminal { id: String, state: String },
+
+    // ── host-mode reports ──────────────────────────────────────────────────────────────
+    #[error(
+        "Refusing the result reported for step {index} of workflow '{id}': that step is '{status}', \
+         not 'running', so no dispatch of it is outstanding (it was never handed to you, or its \
+         result was already recorded). Report only the steps of the latest dispatch \
+         checkpoint; get_workflow_status shows every step."
+    )]
+    ReportNotRunning {
+        id: String,
+        state: String,
+        index: i64,
+        status: String,
+    },
+
+    #[error(
+        "Workflow '{id}' has no step {index} (it has {len} steps). Report results with the \
+         index given in the dispatch checkpoint."
+    )]
+    ReportUnknownStep {
+        id: String,
+        state: String,
+        index: i64,
+        len: usize,
+    },
+
+    // ── drafts ─────────────────────────────────────────────────────────────────────────
+    #[error("Workflow '{id}' is not a draft (state: {state})")]
+    NotADraft { id: String, state: String },
+
+    #[error("Cannot confirm a draft with no steps. Call update_draft() first to add them.")]
+    DraftHasNoSteps { id: String, state: String },
+
+    // ── step references (these fail the step that holds them) ──────────────────────────
+    #[error(
+        "Malformed step reference '{reference}': write it as '__from_step_N__' or \
+         '__from_step_N__:key', N being the 0-based index of an earlier step. Fix the step \
+         params with update_draft, then check with review_workflow that every reference \
+         resolves before running."
+    )]
+    RefMalformed { reference: String },
+
+    #[error(
+        "Malformed step reference '{reference}': '{index_text}' is not an integer step index. \
+         Use a whole number N such as 0 or 1 (review_workflow shows each step's index), and fix \
+         the reference with update_draft."
+    )]
+    RefNotInteger {
+        reference: String,
+        index_text: String,
+    },
+
+    #[error(
+        "Step reference '{reference}' points to step {index}, but this workflow has steps \
+         0..{last}. review_workflow lists the steps with their indices; correct the index in the \
+         step params with update_draft."
+    )]
+    RefOutOfRange {
+        reference: String,
+        index: String,
+        last: i64,
+    },
+
+    #[error(
+        "Step reference '{reference}' is a forward/self reference: step {index} has no result \
+         yet when step {current} runs. A reference must name an EARLIER step — check the order \
+         with review_workflow, then reorder the steps or point the reference at a step before \
+         {current} with update_draft."
+    )]
+    RefForward {
+        reference: String,
+        index: i64,
+        current: i64,
+    },
+
+    #[error(
+        "Step reference '{reference}' points to step {index} ({tool}), which was performed \
+         outside Pilot and acknowledged at an approval gate: Pilot never saw its result, so it \
+         cannot fill this reference. Do not run step {index} again. Make the call that needs \
+         this value yourself, filling it in from step {index}'s own result, or create a new \
+         workflow."
+    )]
+    RefOutsidePilot {
+        reference: String,
+        index: i64,
+        tool: String,
+    },
+
+    #[error(
+        "Step reference '{reference}' points to step {index} ({tool}) which has status \
+         '{status}', not 'success', so it has no result to use. get_workflow_status shows why \
+         step {index} did not succeed; remove that cause, then create a new workflow (without \
+         the reference if that step cannot succeed) — a failed workflow cannot be run again."
+    )]
+    RefNotSuccess {
+        reference: String,
+        index: i64,
+        tool: String,
+        status: String,
+    },
+
+    #[error(
+        "Step reference '{reference}': step {index} ({tool}) returned no '{key}' (its keys: \
+         {keys}). Pilot will not send the whole result in its place; point the reference at a \
+         key that tool returns and create a new workflow."
+    )]
+    RefMissingKey {
+        reference: String,
+        index: i64,
+        tool: String,
+        key: String,
+        keys: String,
+    },
+
+    #[error(
+        "Step reference '{reference}': step {index} ({tool}) returned {type_name}, not a dict, \
+         so it has no '{key}'. Pilot will not send the whole result in its place; use \
+         '__from_step_{index}__' (no key) if the whole result is meant, and create a new \
+         workflow."
+    )]
+    RefNotADict {
+        reference: String,
+        index: i64,
+        tool: String,
+        key: String,
+        type_name: String,
+    },
+
+    #[error(
+        "Step {index} param {} is the redacted placeholder '***': the workflow store never \
+         keeps secrets, and the live value did not survive the end of the process that created \
+         this workflow. Re-source the secret from its environment variable or secret store and \
+         create the workflow again (create_workflow or create_workflow_from_template); running \
+         this stored copy would only send the placeholder. Retire it with cancel_workflow.",
+        py_repr_str(key)
+    )]
+    RedactedSecret { index: i64, key: String },
+
+    // ── arguments ──────────────────────────────────────────────────────────────────────
+    #[error("{message}")]
+    InvalidArgument { message: String },
+}
+
+impl PilotError {
+    /// The stable code hosts map on. Never changes once released.
+    pub fn code(&self) -> &'static str {
+        use PilotError::*;
+        match self {
+            NotFound { .. } => "not_found",
+            Conflict { .. } => "conflict",
+            AlreadyExists { .. } => "already_exists",
+            InvalidRecord { .. } => "invalid_record",
+            Storage { .. } => "storage",
+            RunCancelled { .. } => "run_cancelled",
+            RunBadState { .. } => "run_bad_state",
+            HandedOut { .. } => "handed_out",
+            PreflightRefused { .. } => "preflight_refused",
+            NotAwaitingApproval { .. } => "not_awaiting_approval",
+            ApproverRequired { .. } => "approver_required",
+            UnrunBeforeGate { .. } => "unrun_before_gate",
+            RollbackBadState { .. } => "rollback_bad_state",
+            CancelTerminal { .. } => "cancel_terminal",
+            ReportNotRunning { .. } => "report_not_running",
+            ReportUnknownStep { .. } => "report_unknown_step",
+            NotADraft { .. } => "not_a_draft",
+            DraftHasNoSteps { .. } => "draft_has_no_steps",
+            RefMalformed { .. } => "ref_malformed",
+            RefNotInteger { .. } => "ref_not_integer",
+            RefOutOfRange { .. } => "ref_out_of_range",
+            RefForward { .. } => "ref_forward",
+            RefOutsidePilot { .. } => "ref_outside_pilot",
+            RefNotSuccess { .. } => "ref_not_success",
+            RefMissingKey { .. } => "ref_missing_key",
+            RefNotADict { .. } => "ref_not_a_dict",
+            RedactedSecret { .. } => "redacted_secret",
+            InvalidArgument { .. } => "invalid_argument",
+        }
+    }
+
+    /// The workflow id and state the refusal concerns, when the upstream shape carries them.
+    fn id_state(&self) -> Option<(&str, &str)> {
+        use PilotError::*;
+        match self {
+            RunCancelled { id, state }
+            | RunBadState { id, state }
+            | HandedOut { id, state, .. }
+            | PreflightRefused { id, state, .. }
+            | ApproverRequired { id, state }
+            | UnrunBeforeGate { id, state, .. }
+            | RollbackBadState { id, state }
+            | CancelTerminal { id, state }
+            | ReportNotRunning { id, state, .. }
+            | ReportUnknownStep { id, state, .. } => Some((id, state)),
+            _ => None,
+        }
+    }
+
+    /// The refusal as upstream returns it: `{"error", "workflow_id", "state", ...extras}`,
+    /// or just `{"error"}` where upstream gives no more.
+    pub fn to_response(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("error".into(), Value::from(self.to_string()));
+        if let Some((id, state)) = self.id_state() {
+            m.insert("workflow_id".into(), Value::from(id));
+            m.insert("state".into(), Value::from(state));
+        }
+        match self {
+            PilotError::HandedOut { steps, .. } => {
+                m.insert(
+                    "handed_out".into(),
+                    Value::Array(steps.iter().map(StepRef::to_value).collect()),
+                );
+            }
+            PilotError::UnrunBeforeGate { steps, .. } => {
+                m.insert(
+                    "not_executed_before_gate".into(),
+                    Value::Array(steps.iter().map(StepRef::to_value).collect()),
+                );
+            }
+            _ => {}
+        }
+        Value::Object(m)
+    }
+}
+
+pub type Result<T, E = PilotError> = std::result::Result<T, E>;

@@ -1,0 +1,17 @@
+//! Workflow records: the exact JSON shapes of upstream 2.4.0's `to_dict()` (spec §1).
+
+mod changes;
+mod load;
+mod redact;
+mod ser;
+mod state;
+mod step;
+mod workflow;
+
+pub use changes::Changes;
+pub use load::{workflow_from_json, workflow_from_value};
+pub use redact::{first_redacted_secret, is_sensitive_key, redact_value, REDACTED};
+pub use ser::{Live, Persisted};
+pub use state::WorkflowState;
+pub use step::{status, WorkflowStep, APPROVAL_ACTION};
+pub use workflow::{AuditEntry, Workflow};

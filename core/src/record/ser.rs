@@ -1,0 +1,242 @@
+//! Serialising records in upstream's key order, either live (`to_dict()`) or redacted for
+//! storage — the redaction happens while writing, without copying the record.
+
+use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct, Serializer};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::redact::{is_sensitive_key, REDACTED};
+use super::step::WorkflowStep;
+use super::workflow::{AuditEntry, Workflow};
+
+/// The live view of a record: `to_dict()`, secrets included.
+pub struct Live<'a>(pub &'a Workflow);
+
+/// The stored view of a record: every sensitive key masked (spec §1.7).
+pub struct Persisted<'a>(pub &'a Workflow);
+
+impl Serialize for Live<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        WorkflowSer {
+            wf: self.0,
+            redact: false,
+        }
+        .serialize(s)
+    }
+}
+
+impl Serialize for Persisted<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        WorkflowSer {
+            wf: self.0,
+            redact: true,
+        }
+        .serialize(s)
+    }
+}
+
+struct WorkflowSer<'a> {
+    wf: &'a Workflow,
+    redact: bool,
+}
+
+struct StepSer<'a> {
+    step: &'a WorkflowStep,
+    redact: bool,
+}
+
+pub(crate) struct ValueSer<'a> {
+    pub v: &'a Value,
+    pub redact: bool,
+}
+
+struct MapSer<'a> {
+    m: &'a Map<String, Value>,
+    redact: bool,
+}
+
+struct StepsSer<'a> {
+    steps: &'a [WorkflowStep],
+    redact: bool,
+}
+
+struct ValuesSer<'a> {
+    items: &'a [Value],
+    redact: bool,
+}
+
+impl Serialize for StepsSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.steps.len()))?;
+        for step in self.steps {
+            seq.serialize_element(&StepSer {
+                step,
+                redact: self.redact,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for ValuesSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.items.len()))?;
+        for v in self.items {
+            seq.serialize_element(&ValueSer {
+                v,
+                redact: self.redact,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for WorkflowSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let wf = self.wf;
+        let redact = self.redact;
+        let mut st = s.serialize_struct("Workflow", 14)?;
+        st.serialize_field("id", &wf.id)?;
+        st.serialize_field("workflow_type", &wf.workflow_type)?;
+        st.serialize_field("state", wf.state.as_str())?;
+        st.serialize_field(
+            "steps",
+            &StepsSer {
+                steps: &wf.steps,
+                redact,
+            },
+        )?;
+        st.serialize_field(
+            "params",
+            &MapSer {
+                m: &wf.params,
+                redact,
+            },
+        )?;
+        st.serialize_field("created_at", &wf.created_at)?;
+        st.serialize_field("updated_at", &wf.updated_at)?;
+        st.serialize_field("approved_by", &wf.approved_by)?;
+        st.serialize_field(
+            "diff_report",
+            &MapSer {
+                m: &wf.diff_report,
+                redact,
+            },
+        )?;
+        st.serialize_field("audit_log", &wf.audit_log)?;
+        st.serialize_field("blocked_reason", &wf.blocked_reason)?;
+        st.serialize_field(
+            "rollback_results",
+            &ValuesSer {
+                items: &wf.rollback_results,
+                redact,
+            },
+        )?;
+        st.serialize_field("created_by", &wf.created_by)?;
+        st.serialize_field("authors", &wf.authors)?;
+        st.end()
+    }
+}
+
+impl Serialize for AuditEntry {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("AuditEntry", 3)?;
+        st.serialize_field("ts", &self.ts)?;
+        st.serialize_field("action", &self.action)?;
+        st.serialize_field("detail", &self.detail)?;
+        st.end()
+    }
+}
+
+impl Serialize for StepSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let step = self.step;
+        let redact = self.redact;
+        let mut st = s.serialize_struct("WorkflowStep", 12)?;
+        st.serialize_field("index", &step.index)?;
+        st.serialize_field("action", &step.action)?;
+        st.serialize_field("skill", &step.skill)?;
+        st.serialize_field("tool", &step.tool)?;
+        st.serialize_field(
+            "params",
+            &MapSer {
+                m: &step.params,
+                redact,
+            },
+        )?;
+        st.serialize_field(
+            "status",
+            &ValueSer {
+                v: &step.status,
+                redact,
+            },
+        )?;
+        st.serialize_field(
+            "result",
+            &ValueSer {
+                v: &step.result,
+                redact,
+            },
+        )?;
+        st.serialize_field("started_at", &step.started_at)?;
+        st.serialize_field("completed_at", &step.completed_at)?;
+        st.serialize_field("rollback_tool", &step.rollback_tool)?;
+        st.serialize_field(
+            "rollback_params",
+            &MapSer {
+                m: &step.rollback_params,
+                redact,
+            },
+        )?;
+        st.serialize_field("group_id", &step.group_id)?;
+        st.end()
+    }
+}
+
+impl Serialize for WorkflowStep {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        StepSer {
+            step: self,
+            redact: false,
+        }
+        .serialize(s)
+    }
+}
+
+impl Serialize for MapSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.m.len()))?;
+        for (k, v) in self.m {
+            if self.redact && is_sensitive_key(k) {
+                map.serialize_entry(k, REDACTED)?;
+            } else {
+                map.serialize_entry(
+                    k,
+                    &ValueSer {
+                        v,
+                        redact: self.redact,
+                    },
+                )?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl Serialize for ValueSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.v {
+            Value::Object(m) => MapSer {
+                m,
+                redact: self.redact,
+            }
+            .serialize(s),
+            Value::Array(items) => ValuesSer {
+                items,
+                redact: self.redact,
+            }
+            .serialize(s),
+            other => other.serialize(s),
+        }
+    }
+}

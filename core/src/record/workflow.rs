@@ -1,0 +1,125 @@
+use serde_json::{Map, Value};
+
+use super::state::WorkflowState;
+use super::step::{status, WorkflowStep};
+use crate::env::Env;
+
+/// One line of a workflow's own audit trail: `{"ts", "action", "detail"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub ts: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// A workflow record. Field order is upstream's `asdict` order (spec §1.3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workflow {
+    pub id: String,
+    pub workflow_type: String,
+    pub state: WorkflowState,
+    pub steps: Vec<WorkflowStep>,
+    pub params: Map<String, Value>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The last approver (overwritten at every gate).
+    pub approved_by: String,
+    /// Never written by any 2.4.0 path; kept for the shape.
+    pub diff_report: Map<String, Value>,
+    pub audit_log: Vec<AuditEntry>,
+    /// `rollback_failed`, or the cancel reason; never cleared.
+    pub blocked_reason: String,
+    /// The entries of the latest rollback call.
+    pub rollback_results: Vec<Value>,
+    pub created_by: String,
+    /// Everyone else who edited or confirmed it as a draft, or wrote its YAML template.
+    pub authors: Vec<String>,
+}
+
+impl Workflow {
+    /// A new record stamped with the host's time and caller: id from the host's entropy,
+    /// `created_at == updated_at == now`, `created_by` the caller, empty audit log.
+    pub fn new(
+        env: &Env,
+        workflow_type: impl Into<String>,
+        state: WorkflowState,
+        steps: Vec<WorkflowStep>,
+        params: Map<String, Value>,
+    ) -> Self {
+        let now = env.iso_now();
+        Workflow {
+            id: env.new_workflow_id(),
+            workflow_type: workflow_type.into(),
+            state,
+            steps,
+            params,
+            created_at: now.clone(),
+            updated_at: now,
+            approved_by: String::new(),
+            diff_report: Map::new(),
+            audit_log: Vec::new(),
+            blocked_reason: String::new(),
+            rollback_results: Vec::new(),
+            created_by: env.caller.clone(),
+            authors: Vec::new(),
+        }
+    }
+
+    /// Appends an audit entry and bumps `updated_at` (the only thing that bumps it).
+    pub fn log(&mut self, env: &Env, action: &str, detail: impl Into<String>) {
+        let ts = env.iso_now();
+        self.audit_log.push(AuditEntry {
+            ts: ts.clone(),
+            action: action.into(),
+            detail: detail.into(),
+        });
+        self.updated_at = ts;
+    }
+
+    /// Records `who` among the authors unless it is empty, the creator, or already there.
+    pub fn with_author(&mut self, who: &str) -> bool {
+        if who.is_empty() || who == self.created_by || self.authors.iter().any(|a| a == who) {
+            return false;
+        }
+        self.authors.push(who.to_string());
+        true
+    }
+
+    /// The first step that is `pending` or `running`.
+    pub fn current_step(&self) -> Option<&WorkflowStep> {
+        self.steps
+            .iter()
+            .find(|s| s.status_is(status::PENDING) || s.status_is(status::RUNNING))
+    }
+
+    /// Steps whose status is `success` (approved gates included), in order.
+    pub fn completed_steps(&self) -> impl Iterator<Item = &WorkflowStep> {
+        self.steps.iter().filter(|s| s.status_is(status::SUCCESS))
+    }
+
+    /// The position of the step whose `index` field is `index`. Steps are numbered by
+    /// position, so this is a direct look-up unless a hand-built record numbers them oddly.
+    pub fn position_of(&self, index: i64) -> Option<usize> {
+        if let Ok(pos) = usize::try_from(index) {
+            if self.steps.get(pos).is_some_and(|s| s.index == index) {
+                return Some(pos);
+            }
+        }
+        self.steps.iter().position(|s| s.index == index)
+    }
+
+    /// `to_dict()`: the record as a JSON object, secrets included (the live view).
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(super::ser::Live(self)).unwrap_or(Value::Null)
+    }
+
+    /// The record as upstream stores it in the `data` column: redacted, `json.dumps` bytes.
+    pub fn to_db_json(&self) -> String {
+        crate::pyfmt::to_db_json(&super::ser::Persisted(self))
+    }
+
+    /// `json.dumps`-style text of the live view (no redaction).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&super::ser::Live(self)).unwrap_or_default()
+    }
+}
