@@ -1,0 +1,245 @@
+//! Replays every scenario file of `tests/scenarios/` (format: tests/README.md) through the
+//! core's transitions, checking the expectations after each event.
+
+use std::path::{Path, PathBuf};
+
+use pilot_core::engine::{self, Options, Reported, ToolResult};
+use pilot_core::record::{workflow_from_json, workflow_from_value, Workflow};
+use pilot_core::{Env, Timestamp};
+use serde_json::{json, Map, Value};
+
+fn scenario_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios")
+}
+
+struct Clock(i64, u64);
+
+impl Clock {
+    fn env(&mut self, caller: &str) -> Env {
+        self.0 += 1_000_000;
+        self.1 += 1;
+        Env::new(Timestamp { unix_micros: self.0, utc_offset_secs: 0 }, self.1, caller)
+    }
+}
+
+/// The record a scenario starts from: `workflow` holds steps as step specs plus optional
+/// stored fields (status, result, group_id...).
+fn build(spec: &Value, clock: &mut Clock) -> Workflow {
+    let env = clock.env("tester");
+    let steps: Vec<Value> = spec["steps"].as_array().cloned().unwrap_or_default();
+    let mut wf = engine::new_custom_workflow(&env, spec["type"].as_str().unwrap_or("custom"), "scenario", Vec::new());
+    let mut v = wf.to_value();
+    let built = engine::steps_from_specs(&steps).expect("scenario steps are valid");
+    wf.steps = built;
+    v["steps"] = serde_json::to_value(&wf.steps).unwrap();
+    for (i, s) in steps.iter().enumerate() {
+        for key in ["status", "result", "group_id", "started_at", "completed_at"] {
+            if let Some(x) = s.get(key) {
+                v["steps"][i][key] = x.clone();
+            }
+        }
+    }
+    for key in ["state", "params", "created_by", "authors", "approved_by"] {
+        if let Some(x) = spec.get(key) {
+            v[key] = x.clone();
+        }
+    }
+    workflow_from_value(v).expect("scenario record loads")
+}
+
+fn reported(event: &Value) -> Reported {
+    if let Some(v) = event.get("returned") {
+        Reported::Returned(v.clone())
+    } else if let Some(m) = event.get("raised") {
+        Reported::Raised(m.as_str().unwrap_or_default().to_string())
+    } else if let Some(m) = event.get("unknown") {
+        Reported::EffectUnknown {
+            message: m.as_str().unwrap_or_default().to_string(),
+            payload: event.get("payload").cloned().unwrap_or(Value::Null),
+        }
+    } else if let Some(tr) = event.get("tool_result") {
+        Reported::ToolResult(ToolResult {
+            is_error: tr["isError"].as_bool().unwrap_or(false),
+            content: tr["content"].as_array().cloned().unwrap_or_default(),
+            structured_content: tr.get("structuredContent").cloned().unwrap_or(Value::Null),
+            stored: tr.get("stored").cloned().unwrap_or(Value::Null),
+        })
+    } else {
+        panic!("report event needs returned, raised, unknown or tool_result: {event}")
+    }
+}
+
+/// Applies one event; returns the response object (the upstream shape, or the refusal).
+fn apply(wf: &mut Workflow, event: &Value, env: &Env, opts: &Options) -> (Value, Option<&'static str>) {
+    let out = match event["do"].as_str().unwrap_or_default() {
+        "run" => engine::run(wf, env, opts),
+        "report" => engine::report(wf, env, event["step"].as_i64().unwrap(), reported(event), opts),
+        "approve" => engine::approve(
+            wf,
+            env,
+            event["approver"].as_str().unwrap_or_default(),
+            event["acknowledge_not_executed"].as_bool().unwrap_or(false),
+            opts,
+        ),
+        "rollback" => engine::rollback(wf, env, opts),
+        "cancel" => engine::cancel(wf, env, event["reason"].as_str().unwrap_or_default()),
+        "update_draft" => {
+            let steps = event.get("steps").and_then(Value::as_array).cloned();
+            let r = engine::update_draft(
+                wf,
+                env,
+                event["name"].as_str().unwrap_or_default(),
+                event["description"].as_str().unwrap_or_default(),
+                steps.as_deref(),
+            );
+            return match r {
+                Ok(_) => (wf.to_value(), None),
+                Err(e) => (e.to_response(), Some(e.code())),
+            };
+        }
+        "confirm_draft" => {
+            return match engine::confirm_draft(wf, env) {
+                Ok(_) => (wf.to_value(), None),
+                Err(e) => (e.to_response(), Some(e.code())),
+            };
+        }
+        "restart" => {
+            // a new process: only what storage holds survives
+            *wf = workflow_from_json(&wf.to_db_json()).expect("stored row reloads");
+            return (wf.to_value(), None);
+        }
+        other => panic!("unknown event {other:?}"),
+    };
+    match out {
+        Ok(t) => {
+            let r = t.response(wf);
+            (r, None)
+        }
+        Err(e) => (e.to_response(), Some(e.code())),
+    }
+}
+
+/// `want` matches `got` when every key it names matches; `{"$contains": s}` matches a
+/// string holding `s`; `{"$lacks": s}` one that does not; lists match element-wise.
+fn matches(want: &Value, got: &Value) -> bool {
+    match want {
+        Value::Object(w) if w.contains_key("$contains") => {
+            got.as_str().is_some_and(|g| g.contains(w["$contains"].as_str().unwrap_or_default()))
+        }
+        Value::Object(w) if w.contains_key("$lacks") => {
+            got.as_str().is_some_and(|g| !g.contains(w["$lacks"].as_str().unwrap_or_default()))
+        }
+        Value::Object(w) => {
+            w.iter().all(|(k, v)| if v.is_null() { got.get(k).is_none_or(Value::is_null) } else { got.get(k).is_some_and(|g| matches(v, g)) })
+        }
+        Value::Array(w) => {
+            got.as_array().is_some_and(|g| g.len() == w.len() && w.iter().zip(g).all(|(a, b)| matches(a, b)))
+        }
+        other => other == got,
+    }
+}
+
+fn check(name: &str, step: usize, expect: &Value, resp: &Value, code: Option<&str>, wf: &Workflow, before: &Value, audit_before: usize) {
+    let ctx = format!("{name} event {step}");
+    let record = wf.to_value();
+    let e = expect.as_object().expect("expect is an object");
+    for (key, want) in e {
+        let ok = match key.as_str() {
+            "outcome" => matches(want, resp.get("outcome").unwrap_or(&Value::Null)),
+            "error_code" => want.as_str() == code,
+            "error" => matches(want, resp.get("error").unwrap_or(&Value::Null)),
+            "state" => record["state"] == *want,
+            "statuses" => {
+                let got: Vec<Value> = wf.steps.iter().map(|s| s.status.clone()).collect();
+                Value::Array(got) == *want
+            }
+            "dispatch" => {
+                let got: Vec<Value> = resp.get("dispatch").and_then(Value::as_array).cloned().unwrap_or_default();
+                matches(want, &Value::Array(got))
+            }
+            "waiting_for" => resp.get("waiting_for") == Some(want),
+            "pending_dispatch" => {
+                let got: Vec<Value> = resp
+                    .get("pending_dispatch")
+                    .and_then(Value::as_array)
+                    .map(|l| l.iter().map(|p| p["index"].clone()).collect())
+                    .unwrap_or_default();
+                Value::Array(got) == *want
+            }
+            "rollback_results" => matches(want, &record["rollback_results"]),
+            "results" => want.as_object().unwrap().iter().all(|(i, w)| {
+                let i: usize = i.parse().unwrap();
+                matches(w, &record["steps"][i]["result"])
+            }),
+            "audit" => {
+                let got: Vec<Value> =
+                    wf.audit_log[audit_before.min(wf.audit_log.len())..].iter().map(|a| json!(a.action)).collect();
+                Value::Array(got) == *want
+            }
+            "audit_details" => {
+                let got: Vec<Value> =
+                    wf.audit_log[audit_before.min(wf.audit_log.len())..].iter().map(|a| json!(a.detail)).collect();
+                matches(want, &Value::Array(got))
+            }
+            "unchanged" => (record == *before) == want.as_bool().unwrap_or(true),
+            "response" => matches(want, resp),
+            "record" => matches(want, &record),
+            other => panic!("{ctx}: unknown expectation {other:?}"),
+        };
+        assert!(ok, "{ctx}: expectation {key} = {want} failed\n response: {resp}\n code: {code:?}\n record: {record}");
+    }
+}
+
+fn options(mode: &str) -> Options<'static> {
+    match mode {
+        "agent" => Options::agent(),
+        "host" => Options::host(),
+        "host_parallel" => Options::host_parallel(),
+        other => panic!("unknown mode {other:?}"),
+    }
+}
+
+#[test]
+fn scenarios_replay() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenario_dir())
+        .expect("tests/scenarios exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut events = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let sc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let mut clock = Clock(1_795_305_600_000_000, 0);
+        let mut wf = build(&sc["workflow"], &mut clock);
+        for (i, event) in sc["events"].as_array().unwrap().iter().enumerate() {
+            let mode = event.get("mode").or(sc.get("mode")).and_then(Value::as_str).unwrap_or("agent");
+            let opts = options(mode);
+            let preflight_refusal = event.get("preflight_refuses").and_then(Value::as_str).map(str::to_string);
+            let pf = move |_: &[&pilot_core::WorkflowStep]| -> Result<(), String> {
+                match &preflight_refusal {
+                    Some(r) => Err(r.clone()),
+                    None => Ok(()),
+                }
+            };
+            let opts = if event.get("preflight_refuses").is_some() { Options { preflight: Some(&pf), ..opts } } else { opts };
+            let before = wf.to_value();
+            let audit_before = wf.audit_log.len();
+            let env = clock.env(event.get("caller").and_then(Value::as_str).unwrap_or("tester"));
+            let (resp, code) = apply(&mut wf, event, &env, &opts);
+            if let Some(expect) = event.get("expect") {
+                check(&name, i, expect, &resp, code, &wf, &before, audit_before);
+            }
+            // a refusal never changes the record
+            if code.is_some() {
+                assert_eq!(wf.to_value(), before, "{name} event {i}: a refusal changed the record");
+            }
+            events += 1;
+        }
+    }
+    eprintln!("replayed {} scenarios, {events} events", files.len());
+    let _ = Map::<String, Value>::new();
+}
