@@ -11,7 +11,7 @@ use super::tx::Tx;
 use super::{Checkpoint, DispatchRequest, Mode, Options, Transition};
 use crate::env::Env;
 use crate::error::PilotError;
-use crate::record::{first_redacted_secret, status, Workflow, WorkflowState};
+use crate::record::{first_redacted_secret_in, status, Workflow, WorkflowState};
 use crate::safety::reversibility::{is_read_only, leaves_behind};
 
 fn entry(step: i64, tool: &str, status: &str) -> Map<String, Value> {
@@ -145,7 +145,7 @@ fn walk_down(tx: &mut Tx, opts: &Options, below: usize) -> Checkpoint {
                 continue;
             }
         };
-        if let Some(key) = first_redacted_secret(&Value::Object(params.clone())) {
+        if let Some(key) = first_redacted_secret_in(&params) {
             undo_failed(
                 tx,
                 index,

@@ -10,7 +10,7 @@ use super::tx::Tx;
 use super::{Checkpoint, DispatchRequest, Mode, Options, Transition};
 use crate::env::Env;
 use crate::error::PilotError;
-use crate::record::{first_redacted_secret, status, Workflow, WorkflowState};
+use crate::record::{first_redacted_secret_in, status, Workflow, WorkflowState};
 
 /// Runs `wf` until the next checkpoint: an approval gate, the end, a failure, or (host
 /// mode) the next steps to dispatch. Refusals leave the record untouched.
@@ -183,7 +183,7 @@ pub(crate) fn advance(tx: &mut Tx, opts: &Options, from: usize) -> Checkpoint {
 fn prepared_params(tx: &Tx, pos: usize) -> Result<Map<String, Value>, PilotError> {
     let step = &tx.wf.steps[pos];
     let resolved = resolve_params(&step.params, &tx.wf.steps, step.index)?;
-    if let Some(key) = first_redacted_secret(&Value::Object(resolved.clone())) {
+    if let Some(key) = first_redacted_secret_in(&resolved) {
         return Err(PilotError::RedactedSecret {
             index: step.index,
             key,

@@ -55,20 +55,23 @@ pub fn redact_value(v: &Value) -> Value {
 /// secret lost to a restart that must not be dispatched. A non-sensitive `***` is fine.
 pub fn first_redacted_secret(v: &Value) -> Option<String> {
     match v {
-        Value::Object(map) => {
-            for (k, item) in map {
-                if is_sensitive_key(k) && item.as_str() == Some(REDACTED) {
-                    return Some(k.clone());
-                }
-                if let Some(found) = first_redacted_secret(item) {
-                    return Some(found);
-                }
-            }
-            None
-        }
+        Value::Object(map) => first_redacted_secret_in(map),
         Value::Array(items) => items.iter().find_map(first_redacted_secret),
         _ => None,
     }
+}
+
+/// [`first_redacted_secret`] of an object's entries.
+pub fn first_redacted_secret_in(map: &Map<String, Value>) -> Option<String> {
+    for (k, item) in map {
+        if is_sensitive_key(k) && item.as_str() == Some(REDACTED) {
+            return Some(k.clone());
+        }
+        if let Some(found) = first_redacted_secret(item) {
+            return Some(found);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
