@@ -309,6 +309,42 @@ pub enum PilotError {
     // ── arguments ──────────────────────────────────────────────────────────────────────
     #[error("{message}")]
     InvalidArgument { message: String },
+
+    // ── templates ──────────────────────────────────────────────────────────────────────
+    #[error(
+        "Unknown workflow type: {name}. Available: {}",
+        crate::pyfmt::py_repr_str_list(available)
+    )]
+    UnknownTemplate {
+        name: String,
+        available: Vec<String>,
+    },
+
+    /// The arguments do not bind to the template's parameters (Python's `TypeError` text:
+    /// `missing a required argument: 'x'`, `got an unexpected keyword argument 'x'`).
+    #[error("{message}")]
+    TemplateBind {
+        template: String,
+        message: String,
+        signature: String,
+    },
+
+    /// An argument the template refuses (a `ValueError` upstream): the message says which
+    /// and what to pass instead.
+    #[error("{message}")]
+    TemplateArgument { template: String, message: String },
+
+    /// A template file that cannot be used as written (a user's YAML, usually).
+    #[error("Template '{template}' is not valid: {message}")]
+    TemplateDefinition { template: String, message: String },
+
+    /// A custom workflow with a step that needs a require_approval gate before it. The
+    /// payload is upstream's refusal shape (`error`, `approval_gate_violations`, `fix`).
+    #[error("{}", payload.get("error").and_then(Value::as_str).unwrap_or("approval gate refused"))]
+    ApprovalGate { payload: Value },
+
+    #[error("{message}")]
+    InvalidTemplateName { message: String },
 }
 
 impl PilotError {
@@ -344,6 +380,12 @@ impl PilotError {
             RefNotADict { .. } => "ref_not_a_dict",
             RedactedSecret { .. } => "redacted_secret",
             InvalidArgument { .. } => "invalid_argument",
+            UnknownTemplate { .. } => "unknown_template",
+            TemplateBind { .. } => "template_bind",
+            TemplateArgument { .. } => "template_argument",
+            TemplateDefinition { .. } => "template_definition",
+            ApprovalGate { .. } => "approval_gate",
+            InvalidTemplateName { .. } => "invalid_template_name",
         }
     }
 
@@ -368,6 +410,9 @@ impl PilotError {
     /// The refusal as upstream returns it: `{"error", "workflow_id", "state", ...extras}`,
     /// or just `{"error"}` where upstream gives no more.
     pub fn to_response(&self) -> Value {
+        if let PilotError::ApprovalGate { payload } = self {
+            return payload.clone();
+        }
         let mut m = Map::new();
         m.insert("error".into(), Value::from(self.to_string()));
         if let Some((id, state)) = self.id_state() {

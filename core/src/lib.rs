@@ -19,6 +19,7 @@ pub mod pyfmt;
 pub mod record;
 pub mod safety;
 pub mod storage;
+pub mod templates;
 
 pub use engine::{Checkpoint, DispatchRequest, Mode, Options, Reported, ToolResult, Transition};
 pub use env::{Env, Timestamp};

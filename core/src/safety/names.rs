@@ -1,0 +1,28 @@
+//! Names a saved template may take (spec §5.16).
+
+use crate::pyfmt::py_repr_str;
+
+/// Why `name` cannot be a saved template's name, or `None`. Built-in names are reserved:
+/// a YAML file by that name would shadow the vetted built-in.
+pub fn template_name_problem(name: &str) -> Option<String> {
+    if name.is_empty()
+        || name.contains('/')
+        || name.contains('\\')
+        || name.starts_with('.')
+        || name.contains('\0')
+    {
+        return Some(format!(
+            "Invalid workflow name {}: a template name must be non-empty and contain no path separators, \
+             leading dots, or null bytes",
+            py_repr_str(name)
+        ));
+    }
+    if crate::templates::builtin_names().contains(&name) {
+        return Some(format!(
+            "Invalid workflow name {}: it is a built-in template's name, and a saved template by that name \
+             would replace the built-in. Choose another, such as '{name}_custom'.",
+            py_repr_str(name)
+        ));
+    }
+    None
+}
