@@ -33,6 +33,17 @@ impl Clock {
 /// stored fields (status, result, group_id...).
 fn build(spec: &Value, clock: &mut Clock) -> Workflow {
     let env = clock.env("tester");
+    if let Some(t) = spec.get("template") {
+        let set = pilot_core::templates::TemplateSet::builtins();
+        let args = t["args"].as_object().cloned().unwrap_or_default();
+        return pilot_core::templates::create_from_template(
+            &set,
+            t["name"].as_str().unwrap(),
+            &args,
+            &env,
+        )
+        .expect("scenario template builds");
+    }
     let steps: Vec<Value> = spec["steps"].as_array().cloned().unwrap_or_default();
     let mut wf = engine::new_custom_workflow(
         &env,

@@ -54,6 +54,10 @@ def matches(want, got) -> bool:
 
 
 def build(spec: dict) -> Workflow:
+    if "template" in spec:
+        from vmware_pilot.templates import BUILTIN_TEMPLATES
+        t = spec["template"]
+        return BUILTIN_TEMPLATES[t["name"]](**json.loads(json.dumps(t.get("args", {}))))
     steps = []
     for i, s in enumerate(spec.get("steps", [])):
         step = WorkflowStep(

@@ -100,13 +100,18 @@ pub struct Parameter {
     pub error: Option<String>,
     /// Extra JSON Schema keywords (for a parameter whose checks are done by a function).
     pub schema_extra: Map<String, Value>,
+    /// The Python annotation shown in the signature, when it is not the type's own.
+    pub python: Option<String>,
 }
 
 impl Parameter {
     /// Python's rendering in a signature: `name: 'str' = ''`.
     pub fn signature_part(&self) -> String {
-        let mut ann = self.kind.python(self.items);
-        if self.nullable {
+        let mut ann = self
+            .python
+            .clone()
+            .unwrap_or_else(|| self.kind.python(self.items));
+        if self.nullable && self.python.is_none() {
             ann.push_str(" | None");
         }
         match &self.default {
@@ -316,6 +321,7 @@ fn parse_parameter(template: &str, name: &str, spec: &Value) -> Result<Parameter
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default(),
+        python: get_str("python").map(String::from),
     })
 }
 
