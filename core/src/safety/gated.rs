@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn table_and_rules() {
         let n: usize = gated_tools().iter().map(|(_, t)| t.len()).sum();
-        assert_eq!(n, 59);
+        assert_eq!(n, 60);
         assert!(is_gated("vmware-aiops", "power_off_vm"));
         assert!(!is_gated("vmware_aiops", "power_off_vm"));
         assert!(!is_gated("aiops", "power_on_vm"));
