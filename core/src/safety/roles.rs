@@ -66,3 +66,43 @@ pub fn approval_refused(
 /// The sentence hosts append to a role refusal.
 pub const APPROVAL_REFUSED_ADVICE: &str = "Ask someone whose role may approve (approve: any, or \
 approve: others for a workflow they neither created nor edited) to approve it.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::new_custom_workflow;
+    use crate::env::{Env, Timestamp};
+
+    fn wf(created_by: &str, authors: &[&str]) -> Workflow {
+        let env = Env::new(Timestamp::from_unix_micros(0), 1, created_by);
+        let mut w = new_custom_workflow(&env, "t", "d", vec![]);
+        w.authors = authors.iter().map(|a| a.to_string()).collect();
+        w
+    }
+
+    #[test]
+    fn approve_modes_truth_table() {
+        let me = "token:alice";
+        let cases: [(&str, &[&str], Option<ApproveMode>, bool); 9] = [
+            ("token:bob", &[], Some(ApproveMode::Any), true),
+            (me, &[], Some(ApproveMode::Any), true),
+            ("token:bob", &[], Some(ApproveMode::None), false),
+            ("token:bob", &[], Some(ApproveMode::Others), true),
+            (me, &[], Some(ApproveMode::Others), false),
+            ("token:bob", &[me], Some(ApproveMode::Others), false),
+            ("", &[], Some(ApproveMode::Others), false),
+            ("token:bob", &["token:carol"], Some(ApproveMode::Others), true),
+            ("token:bob", &[], None, false),
+        ];
+        for (creator, authors, mode, allowed) in cases {
+            let w = wf(creator, authors);
+            let refused = approval_refused(&w, me, mode.map(|m| ("ops", m)), "ops");
+            assert_eq!(refused.is_none(), allowed, "{creator} {authors:?} {mode:?}: {refused:?}");
+        }
+        let w = wf(me, &[]);
+        let why = approval_refused(&w, me, Some(("ops", ApproveMode::Others)), "ops").unwrap();
+        assert!(why.contains("role 'ops'") && why.contains("token:alice"), "{why}");
+        assert_eq!(ApproveMode::parse("others"), Some(ApproveMode::Others));
+        assert_eq!(ApproveMode::parse("sometimes"), None);
+    }
+}
