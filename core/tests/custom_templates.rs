@@ -113,7 +113,7 @@ fn an_ungated_custom_template_lists_but_never_plans() {
                 "{error}"
             );
             assert!(
-                error.contains("      message: \"About to run aiops.delete_vm."),
+                error.contains("      message: \"Next: aiops.delete_vm."),
                 "yaml snippet: {error}"
             );
             assert_eq!(payload["fix"]["insert_before_step"], 0);

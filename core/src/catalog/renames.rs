@@ -38,7 +38,9 @@ pub fn rename_table() -> &'static Table {
 /// `vmware_aiops`, ` vmware-aiops ` and `aiops` all give `aiops`; `log_insight` gives
 /// `log-insight`.
 pub fn bare_skill(skill: &str) -> String {
-    let lowered = skill.trim().to_lowercase().replace('_', "-");
+    let lowered = crate::pyfmt::py_strip(skill)
+        .to_lowercase()
+        .replace('_', "-");
     match lowered.strip_prefix("vmware-") {
         Some(rest) => rest.to_string(),
         None => lowered,

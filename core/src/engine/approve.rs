@@ -27,7 +27,7 @@ pub fn approve(
     if wf.state != WorkflowState::AwaitingApproval {
         return Err(PilotError::NotAwaitingApproval { id, state });
     }
-    let approver = approver.trim();
+    let approver = crate::pyfmt::py_strip(approver);
     if approver.is_empty() {
         return Err(PilotError::ApproverRequired { id, state });
     }

@@ -17,7 +17,7 @@ pub fn cancel(wf: &mut Workflow, env: &Env, reason: &str) -> Result<Transition, 
             state: wf.state.as_str().into(),
         });
     }
-    let reason = reason.trim();
+    let reason = crate::pyfmt::py_strip(reason);
     let mut tx = Tx::new(wf, env);
     tx.wf.state = WorkflowState::Cancelled;
     tx.wf.blocked_reason = if reason.is_empty() {

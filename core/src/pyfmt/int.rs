@@ -11,7 +11,7 @@ pub struct PyInt {
 }
 
 pub fn parse_py_int(raw: &str) -> Option<PyInt> {
-    let s = raw.trim_matches(|c: char| c.is_whitespace());
+    let s = super::py_strip(raw);
     let (negative, body) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),

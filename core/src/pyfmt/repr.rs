@@ -20,6 +20,12 @@ fn is_printable(c: char) -> bool {
     )
 }
 
+/// Python's `str.strip()`: its whitespace also covers the information separators
+/// U+001C..U+001F, which Rust's `trim()` keeps.
+pub fn py_strip(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
 /// Python `repr()` of a string: single quotes unless the text holds `'` and no `"`.
 pub fn py_repr_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {

@@ -41,7 +41,7 @@ impl GateViolation {
 pub fn truthy_flag(v: &Value) -> bool {
     match v {
         Value::String(s) => !matches!(
-            s.trim().to_lowercase().as_str(),
+            crate::pyfmt::py_strip(s).to_lowercase().as_str(),
             "" | "0" | "false" | "no" | "off" | "none" | "null"
         ),
         other => crate::engine::is_truthy(other),
@@ -113,7 +113,7 @@ pub fn gate_step_for(v: &GateViolation) -> Value {
         "action": "require_approval",
         "skill": "pilot",
         "tool": "approve",
-        "params": {"message": format!("About to run {}.{}. Has a human reviewed the plan? Proceed?", v.skill, v.tool)}
+        "params": {"message": format!("Next: {}.{}. Has a human reviewed this plan, and should it go ahead?", v.skill, v.tool)}
     })
 }
 

@@ -35,9 +35,17 @@ mod tests {
     fn names() {
         assert_eq!(template_name_problem("restart_db_replica"), None);
         for bad in ["", "a/b", "a\\b", ".hidden", "nul\0"] {
-            assert!(template_name_problem(bad).unwrap().contains("Invalid workflow name"), "{bad:?}");
+            assert!(
+                template_name_problem(bad)
+                    .unwrap()
+                    .contains("Invalid workflow name"),
+                "{bad:?}"
+            );
         }
         let builtin = template_name_problem("rolling_restart").unwrap();
-        assert!(builtin.contains("built-in") && builtin.contains("'rolling_restart_custom'"), "{builtin}");
+        assert!(
+            builtin.contains("built-in") && builtin.contains("'rolling_restart_custom'"),
+            "{builtin}"
+        );
     }
 }

@@ -91,17 +91,29 @@ mod tests {
             (me, &[], Some(ApproveMode::Others), false),
             ("token:bob", &[me], Some(ApproveMode::Others), false),
             ("", &[], Some(ApproveMode::Others), false),
-            ("token:bob", &["token:carol"], Some(ApproveMode::Others), true),
+            (
+                "token:bob",
+                &["token:carol"],
+                Some(ApproveMode::Others),
+                true,
+            ),
             ("token:bob", &[], None, false),
         ];
         for (creator, authors, mode, allowed) in cases {
             let w = wf(creator, authors);
             let refused = approval_refused(&w, me, mode.map(|m| ("ops", m)), "ops");
-            assert_eq!(refused.is_none(), allowed, "{creator} {authors:?} {mode:?}: {refused:?}");
+            assert_eq!(
+                refused.is_none(),
+                allowed,
+                "{creator} {authors:?} {mode:?}: {refused:?}"
+            );
         }
         let w = wf(me, &[]);
         let why = approval_refused(&w, me, Some(("ops", ApproveMode::Others)), "ops").unwrap();
-        assert!(why.contains("role 'ops'") && why.contains("token:alice"), "{why}");
+        assert!(
+            why.contains("role 'ops'") && why.contains("token:alice"),
+            "{why}"
+        );
         assert_eq!(ApproveMode::parse("others"), Some(ApproveMode::Others));
         assert_eq!(ApproveMode::parse("sometimes"), None);
     }

@@ -159,7 +159,9 @@ impl Parameter {
                 ));
             }
         }
-        let fails = (self.non_blank && v.as_str().is_some_and(|s| s.trim().is_empty()))
+        let fails = (self.non_blank
+            && v.as_str()
+                .is_some_and(|s| crate::pyfmt::py_strip(s).is_empty()))
             || (self.non_empty
                 && (v.as_array().is_some_and(Vec::is_empty)
                     || v.as_object().is_some_and(Map::is_empty)))

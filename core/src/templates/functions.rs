@@ -202,13 +202,15 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
         "is_text" => {
             arity(name, &args, 1, 1)?;
             Ok(Value::Bool(
-                args[0].as_str().is_some_and(|s| !s.trim().is_empty()),
+                args[0]
+                    .as_str()
+                    .is_some_and(|s| !crate::pyfmt::py_strip(s).is_empty()),
             ))
         }
         // strip(s): surrounding whitespace removed
         "strip" => {
             arity(name, &args, 1, 1)?;
-            Ok(Value::from(as_str(name, &args[0])?.trim()))
+            Ok(Value::from(crate::pyfmt::py_strip(as_str(name, &args[0])?)))
         }
         // local_time(): the host's local time, YYYYMMDD-HHMMSS
         "local_time" => {
@@ -254,7 +256,7 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
 
 fn guest_username(v: &Value, place: &str) -> Result<Value, String> {
     match v.as_str() {
-        Some(s) if !s.trim().is_empty() => Ok(v.clone()),
+        Some(s) if !crate::pyfmt::py_strip(s).is_empty() => Ok(v.clone()),
         _ => Err(format!(
             "{place}: a guest username is required. vmware-aiops runs guest commands as the account \
              you name and has no default account, so pilot will not assume root either. Pass the \
@@ -347,7 +349,7 @@ pub fn aiops_change(spec: &Value) -> Result<Value, String> {
         ));
     }
     let command = match map.get("command").and_then(Value::as_str) {
-        Some(c) if !c.trim().is_empty() => c.to_string(),
+        Some(c) if !crate::pyfmt::py_strip(c).is_empty() => c.to_string(),
         _ => {
             return Err(format!(
                 "clone_and_test: a guest change_spec needs 'command', the full path of the program to run \
