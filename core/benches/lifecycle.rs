@@ -28,14 +28,7 @@ fn lifecycle(n: usize) -> usize {
     let mut clock = 1_795_305_600_000_000i64;
     let mut env = || {
         clock += 17;
-        Env::new(
-            Timestamp {
-                unix_micros: clock,
-                utc_offset_secs: 0,
-            },
-            clock as u64,
-            "bench",
-        )
+        Env::new(Timestamp { unix_micros: clock, utc_offset_secs: 0 }, clock as u64, "bench")
     };
     let opts = Options::host();
     let mut driver = Driver::new(MemoryStore::new());
@@ -49,20 +42,10 @@ fn lifecycle(n: usize) -> usize {
             Checkpoint::Dispatch(reqs) => {
                 let index = reqs[0].index;
                 dispatched += 1;
-                let result = Reported::Returned(
-                    json!({"ok": true, "vm": black_box(&reqs[0].params)["vm_name"]}),
-                );
-                driver
-                    .report(&id, index, result, &env(), &opts)
-                    .expect("report")
-                    .0
+                let result = Reported::Returned(json!({"ok": true, "vm": black_box(&reqs[0].params)["vm_name"]}));
+                driver.report(&id, index, result, &env(), &opts).expect("report").0
             }
-            Checkpoint::AwaitingApproval(_) => {
-                driver
-                    .approve(&id, "lead", false, &env(), &opts)
-                    .expect("approve")
-                    .0
-            }
+            Checkpoint::AwaitingApproval(_) => driver.approve(&id, "lead", false, &env(), &opts).expect("approve").0,
             Checkpoint::Completed => break,
             other => panic!("unexpected checkpoint {other:?}"),
         };
@@ -72,14 +55,10 @@ fn lifecycle(n: usize) -> usize {
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("lifecycle");
-    group
-        .measurement_time(Duration::from_secs(4))
-        .sample_size(20);
+    group.measurement_time(Duration::from_secs(4)).sample_size(20);
     for n in [10usize, 100, 1000] {
         group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
-            b.iter(|| lifecycle(n))
-        });
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| b.iter(|| lifecycle(n)));
     }
     group.finish();
 

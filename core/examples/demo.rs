@@ -12,20 +12,9 @@ use serde_json::{json, Value};
 
 /// The host's environment: the real clock, fresh entropy for ids, the OS user.
 fn env() -> Env {
-    let micros = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0);
-    let entropy =
-        (micros as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(std::process::id());
-    Env::new(
-        Timestamp {
-            unix_micros: micros,
-            utc_offset_secs: 0,
-        },
-        entropy,
-        "demo-operator",
-    )
+    let micros = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0);
+    let entropy = (micros as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(std::process::id());
+    Env::new(Timestamp { unix_micros: micros, utc_offset_secs: 0 }, entropy, "demo-operator")
 }
 
 /// What the skills would answer.
@@ -75,27 +64,15 @@ fn main() {
                 );
                 let answer = simulated_skill(&r.skill, &r.tool, &r.params);
                 println!("  skill answered {answer}");
-                t = driver
-                    .report(&id, r.index, Reported::Returned(answer), &env(), &opts)
-                    .expect("report")
-                    .0;
+                t = driver.report(&id, r.index, Reported::Returned(answer), &env(), &opts).expect("report").0;
             }
             Checkpoint::AwaitingApproval(gate) => {
-                let message = wf.steps[*gate as usize].params["message"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
+                let message = wf.steps[*gate as usize].params["message"].as_str().unwrap_or_default().to_string();
                 println!("checkpoint awaiting_approval at step {gate}: {message}");
                 let refused = driver.approve(&id, "  ", false, &env(), &opts).unwrap_err();
-                println!(
-                    "  approve without a name is refused [{}]: {refused}",
-                    refused.code()
-                );
+                println!("  approve without a name is refused [{}]: {refused}", refused.code());
                 println!("  approved by alice");
-                t = driver
-                    .approve(&id, "alice", false, &env(), &opts)
-                    .expect("approve")
-                    .0;
+                t = driver.approve(&id, "alice", false, &env(), &opts).expect("approve").0;
             }
             Checkpoint::Completed => {
                 println!("checkpoint completed: state {}", wf.state);
@@ -107,21 +84,12 @@ fn main() {
     let wf = driver.get(&id).expect("loaded");
     println!("\nsteps:");
     for s in &wf.steps {
-        println!(
-            "  {} {:<22} {:<28} {}",
-            s.index,
-            s.action,
-            format!("{}.{}", s.skill, s.tool),
-            s.status_text()
-        );
+        println!("  {} {:<22} {:<28} {}", s.index, s.action, format!("{}.{}", s.skill, s.tool), s.status_text());
     }
     println!("audit trail:");
     for e in &wf.audit_log {
         println!("  {:<20} {}", e.action, e.detail);
     }
     println!("\nstored row (the bytes vmware-pilot 2.4.0 keeps in workflows.db), first 160 chars:");
-    println!(
-        "  {}…",
-        &wf.to_db_json().chars().take(160).collect::<String>()
-    );
+    println!("  {}…", &wf.to_db_json().chars().take(160).collect::<String>());
 }

@@ -41,33 +41,19 @@ fn civil(micros: i64) -> Civil {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400) as u32;
     let (year, month, day) = civil_from_days(days);
-    Civil {
-        year,
-        month,
-        day,
-        hour: sod / 3600,
-        minute: sod / 60 % 60,
-        second: sod % 60,
-        micro,
-    }
+    Civil { year, month, day, hour: sod / 3600, minute: sod / 60 % 60, second: sod % 60, micro }
 }
 
 impl Timestamp {
     pub fn from_unix_micros(unix_micros: i64) -> Self {
-        Timestamp {
-            unix_micros,
-            utc_offset_secs: 0,
-        }
+        Timestamp { unix_micros, utc_offset_secs: 0 }
     }
 
     /// Python's `datetime.now(tz=timezone.utc).isoformat()`: microseconds are omitted when
     /// they are zero, exactly as Python does.
     pub fn iso_utc(&self) -> String {
         let c = civil(self.unix_micros);
-        let mut s = format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            c.year, c.month, c.day, c.hour, c.minute, c.second
-        );
+        let mut s = format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second);
         if c.micro != 0 {
             s.push_str(&format!(".{:06}", c.micro));
         }
@@ -77,14 +63,9 @@ impl Timestamp {
 
     /// Local time as `%Y%m%d-%H%M%S` (workflow ids, default baseline names).
     pub fn local_compact(&self) -> String {
-        let local = self
-            .unix_micros
-            .saturating_add(i64::from(self.utc_offset_secs) * 1_000_000);
+        let local = self.unix_micros.saturating_add(i64::from(self.utc_offset_secs) * 1_000_000);
         let c = civil(local);
-        format!(
-            "{:04}{:02}{:02}-{:02}{:02}{:02}",
-            c.year, c.month, c.day, c.hour, c.minute, c.second
-        )
+        format!("{:04}{:02}{:02}-{:02}{:02}{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second)
     }
 }
 
@@ -102,20 +83,12 @@ pub struct Env {
 
 impl Env {
     pub fn new(now: Timestamp, entropy: u64, caller: impl Into<String>) -> Self {
-        Env {
-            now,
-            entropy,
-            caller: caller.into(),
-        }
+        Env { now, entropy, caller: caller.into() }
     }
 
     /// `wf-YYYYMMDD-HHMMSS-xxxxxx`, local time plus six lower-case hex digits.
     pub fn new_workflow_id(&self) -> String {
-        format!(
-            "wf-{}-{:06x}",
-            self.now.local_compact(),
-            self.entropy & 0xFF_FFFF
-        )
+        format!("wf-{}-{:06x}", self.now.local_compact(), self.entropy & 0xFF_FFFF)
     }
 
     pub fn iso_now(&self) -> String {
@@ -134,24 +107,14 @@ mod tests {
         assert_eq!(t.iso_utc(), "2026-11-21T22:15:11.123456+00:00");
         let whole = Timestamp::from_unix_micros(1_795_299_311_000_000);
         assert_eq!(whole.iso_utc(), "2026-11-21T22:15:11+00:00");
-        assert_eq!(
-            Timestamp::from_unix_micros(0).iso_utc(),
-            "1970-01-01T00:00:00+00:00"
-        );
+        assert_eq!(Timestamp::from_unix_micros(0).iso_utc(), "1970-01-01T00:00:00+00:00");
         let before = Timestamp::from_unix_micros(-1);
         assert_eq!(before.iso_utc(), "1969-12-31T23:59:59.999999+00:00");
     }
 
     #[test]
     fn ids_use_local_time() {
-        let env = Env::new(
-            Timestamp {
-                unix_micros: 1_795_299_311_000_000,
-                utc_offset_secs: 3600,
-            },
-            0xabcdef12,
-            "root",
-        );
+        let env = Env::new(Timestamp { unix_micros: 1_795_299_311_000_000, utc_offset_secs: 3600 }, 0xabcdef12, "root");
         assert_eq!(env.new_workflow_id(), "wf-20261121-231511-cdef12");
     }
 }

@@ -30,11 +30,7 @@ impl StepRef {
 }
 
 fn labels(steps: &[StepRef]) -> String {
-    steps
-        .iter()
-        .map(StepRef::label)
-        .collect::<Vec<_>>()
-        .join(", ")
+    steps.iter().map(StepRef::label).collect::<Vec<_>>().join(", ")
 }
 
 /// The Python exception class upstream raises for a damaged record (spec §1.8). Hosts that
@@ -72,11 +68,7 @@ pub enum PilotError {
          again (get_workflow_status shows the current state) and repeat the call if it still \
          makes sense."
     )]
-    Conflict {
-        id: String,
-        expected: String,
-        found: String,
-    },
+    Conflict { id: String, expected: String, found: String },
 
     #[error(
         "A workflow with id '{id}' is already stored; nothing was written. Create the new one \
@@ -113,18 +105,10 @@ pub enum PilotError {
          for what is left.",
         labels(steps)
     )]
-    HandedOut {
-        id: String,
-        state: String,
-        steps: Vec<StepRef>,
-    },
+    HandedOut { id: String, state: String, steps: Vec<StepRef> },
 
     #[error("{reason}")]
-    PreflightRefused {
-        id: String,
-        state: String,
-        reason: String,
-    },
+    PreflightRefused { id: String, state: String, reason: String },
 
     // ── approve ────────────────────────────────────────────────────────────────────────
     #[error("Workflow {id} is not awaiting approval (state: {state})")]
@@ -147,11 +131,7 @@ pub enum PilotError {
         steps.len(),
         labels(steps)
     )]
-    UnrunBeforeGate {
-        id: String,
-        state: String,
-        steps: Vec<StepRef>,
-    },
+    UnrunBeforeGate { id: String, state: String, steps: Vec<StepRef> },
 
     // ── rollback / cancel ──────────────────────────────────────────────────────────────
     #[error(
@@ -176,23 +156,13 @@ pub enum PilotError {
          result was already recorded). Report only the steps of the latest dispatch \
          checkpoint; get_workflow_status shows every step."
     )]
-    ReportNotRunning {
-        id: String,
-        state: String,
-        index: i64,
-        status: String,
-    },
+    ReportNotRunning { id: String, state: String, index: i64, status: String },
 
     #[error(
         "Workflow '{id}' has no step {index} (it has {len} steps). Report results with the \
          index given in the dispatch checkpoint."
     )]
-    ReportUnknownStep {
-        id: String,
-        state: String,
-        index: i64,
-        len: usize,
-    },
+    ReportUnknownStep { id: String, state: String, index: i64, len: usize },
 
     // ── drafts ─────────────────────────────────────────────────────────────────────────
     #[error("Workflow '{id}' is not a draft (state: {state})")]
@@ -215,21 +185,14 @@ pub enum PilotError {
          Use a whole number N such as 0 or 1 (review_workflow shows each step's index), and fix \
          the reference with update_draft."
     )]
-    RefNotInteger {
-        reference: String,
-        index_text: String,
-    },
+    RefNotInteger { reference: String, index_text: String },
 
     #[error(
         "Step reference '{reference}' points to step {index}, but this workflow has steps \
          0..{last}. review_workflow lists the steps with their indices; correct the index in the \
          step params with update_draft."
     )]
-    RefOutOfRange {
-        reference: String,
-        index: String,
-        last: i64,
-    },
+    RefOutOfRange { reference: String, index: String, last: i64 },
 
     #[error(
         "Step reference '{reference}' is a forward/self reference: step {index} has no result \
@@ -237,11 +200,7 @@ pub enum PilotError {
          with review_workflow, then reorder the steps or point the reference at a step before \
          {current} with update_draft."
     )]
-    RefForward {
-        reference: String,
-        index: i64,
-        current: i64,
-    },
+    RefForward { reference: String, index: i64, current: i64 },
 
     #[error(
         "Step reference '{reference}' points to step {index} ({tool}), which was performed \
@@ -250,11 +209,7 @@ pub enum PilotError {
          this value yourself, filling it in from step {index}'s own result, or create a new \
          workflow."
     )]
-    RefOutsidePilot {
-        reference: String,
-        index: i64,
-        tool: String,
-    },
+    RefOutsidePilot { reference: String, index: i64, tool: String },
 
     #[error(
         "Step reference '{reference}' points to step {index} ({tool}) which has status \
@@ -262,25 +217,14 @@ pub enum PilotError {
          step {index} did not succeed; remove that cause, then create a new workflow (without \
          the reference if that step cannot succeed) — a failed workflow cannot be run again."
     )]
-    RefNotSuccess {
-        reference: String,
-        index: i64,
-        tool: String,
-        status: String,
-    },
+    RefNotSuccess { reference: String, index: i64, tool: String, status: String },
 
     #[error(
         "Step reference '{reference}': step {index} ({tool}) returned no '{key}' (its keys: \
          {keys}). Pilot will not send the whole result in its place; point the reference at a \
          key that tool returns and create a new workflow."
     )]
-    RefMissingKey {
-        reference: String,
-        index: i64,
-        tool: String,
-        key: String,
-        keys: String,
-    },
+    RefMissingKey { reference: String, index: i64, tool: String, key: String, keys: String },
 
     #[error(
         "Step reference '{reference}': step {index} ({tool}) returned {type_name}, not a dict, \
@@ -288,13 +232,7 @@ pub enum PilotError {
          '__from_step_{index}__' (no key) if the whole result is meant, and create a new \
          workflow."
     )]
-    RefNotADict {
-        reference: String,
-        index: i64,
-        tool: String,
-        key: String,
-        type_name: String,
-    },
+    RefNotADict { reference: String, index: i64, tool: String, key: String, type_name: String },
 
     #[error(
         "Step {index} param {} is the redacted placeholder '***': the workflow store never \
@@ -311,23 +249,13 @@ pub enum PilotError {
     InvalidArgument { message: String },
 
     // ── templates ──────────────────────────────────────────────────────────────────────
-    #[error(
-        "Unknown workflow type: {name}. Available: {}",
-        crate::pyfmt::py_repr_str_list(available)
-    )]
-    UnknownTemplate {
-        name: String,
-        available: Vec<String>,
-    },
+    #[error("Unknown workflow type: {name}. Available: {}", crate::pyfmt::py_repr_str_list(available))]
+    UnknownTemplate { name: String, available: Vec<String> },
 
     /// The arguments do not bind to the template's parameters (Python's `TypeError` text:
     /// `missing a required argument: 'x'`, `got an unexpected keyword argument 'x'`).
     #[error("{message}")]
-    TemplateBind {
-        template: String,
-        message: String,
-        signature: String,
-    },
+    TemplateBind { template: String, message: String, signature: String },
 
     /// An argument the template refuses (a `ValueError` upstream): the message says which
     /// and what to pass instead.
@@ -421,10 +349,7 @@ impl PilotError {
         }
         match self {
             PilotError::HandedOut { steps, .. } => {
-                m.insert(
-                    "handed_out".into(),
-                    Value::Array(steps.iter().map(StepRef::to_value).collect()),
-                );
+                m.insert("handed_out".into(), Value::Array(steps.iter().map(StepRef::to_value).collect()));
             }
             PilotError::UnrunBeforeGate { steps, .. } => {
                 m.insert(

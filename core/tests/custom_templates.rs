@@ -8,14 +8,7 @@ use pilot_core::{Env, PilotError, Timestamp};
 use serde_json::{json, Map, Value};
 
 fn env() -> Env {
-    Env::new(
-        Timestamp {
-            unix_micros: 1_795_305_600_000_000,
-            utc_offset_secs: 0,
-        },
-        7,
-        "alice",
-    )
+    Env::new(Timestamp { unix_micros: 1_795_305_600_000_000, utc_offset_secs: 0 }, 7, "alice")
 }
 
 fn args(v: Value) -> Map<String, Value> {
@@ -46,11 +39,7 @@ steps:
 "#;
 
 fn load(text: &str, file: &str) -> pilot_core::templates::Template {
-    match custom_template(
-        parse_yaml(text).unwrap(),
-        file,
-        &format!("~/.vmware/workflows/{file}"),
-    ) {
+    match custom_template(parse_yaml(text).unwrap(), file, &format!("~/.vmware/workflows/{file}")) {
         CustomFile::Template(t) => *t,
         CustomFile::Skipped(why) => panic!("skipped: {why}"),
     }
@@ -61,94 +50,59 @@ fn upstream_format_substitutes_like_python() {
     let t = load(RESTART_DB, "restart_db.yaml");
     assert_eq!(t.signature(), "(**params: 'Any') -> 'Workflow'");
     let set = TemplateSet::with_customs(vec![t]);
-    let a = args(
-        json!({"target": "vc", "count": 3, "flag": true, "names": ["a", "b"], "replica": "db02"}),
-    );
+    let a = args(json!({"target": "vc", "count": 3, "flag": true, "names": ["a", "b"], "replica": "db02"}));
     let wf = create_from_template(&set, "restart_db", &a, &env()).unwrap();
     assert_eq!(wf.workflow_type, "restart_db");
-    assert_eq!(
-        wf.steps[0].params["note"],
-        "3 VMs, flag True, list ['a', 'b'], missing {{nope}}, {{ spaced }}"
-    );
+    assert_eq!(wf.steps[0].params["note"], "3 VMs, flag True, list ['a', 'b'], missing {{nope}}, {{ spaced }}");
     assert_eq!(wf.steps[0].params["target"], "vc");
     assert_eq!(wf.steps[2].action, "step_2");
-    assert_eq!(
-        wf.steps[2].tool, "power_off_vm",
-        "pre-2.0 names are translated"
-    );
+    assert_eq!(wf.steps[2].tool, "power_off_vm", "pre-2.0 names are translated");
     assert_eq!(wf.steps[2].rollback_tool, "power_on_vm");
     assert_eq!(wf.steps[2].params["nested"], json!([{"x": "db02"}]));
     assert_eq!(wf.steps[2].group_id, "", "custom YAML cannot set groups");
     let mut want = a.clone();
     want.insert("_source".into(), json!("restart_db.yaml"));
-    want.insert(
-        "_description".into(),
-        json!("Rolling restart of the database pair"),
-    );
+    want.insert("_description".into(), json!("Rolling restart of the database pair"));
     assert_eq!(Value::Object(wf.params.clone()), Value::Object(want));
     assert_eq!(wf.created_by, "alice");
-    assert_eq!(
-        wf.authors,
-        ["bob", "42"],
-        "str() of each author, the creator left out"
-    );
+    assert_eq!(wf.authors, ["bob", "42"], "str() of each author, the creator left out");
 }
 
 #[test]
 fn an_ungated_custom_template_lists_but_never_plans() {
-    let text =
-        "name: wipe\nsteps:\n  - {skill: aiops, tool: delete_vm, params: {vm_name: '{{vm}}'}}\n";
+    let text = "name: wipe\nsteps:\n  - {skill: aiops, tool: delete_vm, params: {vm_name: '{{vm}}'}}\n";
     let t = load(text, "wipe.yaml");
     let set = TemplateSet::with_customs(vec![t]);
     match create_from_template(&set, "wipe", &args(json!({"vm": "x"})), &env()) {
         Err(PilotError::ApprovalGate { payload }) => {
             let error = payload["error"].as_str().unwrap();
-            assert!(error.contains("Refusing to plan custom workflow 'wipe' (defined in ~/.vmware/workflows/wipe.yaml)"), "{error}");
             assert!(
-                error.contains("step 0 (aiops.delete_vm") && error.contains("require_approval"),
+                error.contains("Refusing to plan custom workflow 'wipe' (defined in ~/.vmware/workflows/wipe.yaml)"),
                 "{error}"
             );
-            assert!(
-                error.contains("create_workflow_from_template('wipe', ...)"),
-                "{error}"
-            );
-            assert!(
-                error.contains("      message: \"Next: aiops.delete_vm."),
-                "yaml snippet: {error}"
-            );
+            assert!(error.contains("step 0 (aiops.delete_vm") && error.contains("require_approval"), "{error}");
+            assert!(error.contains("create_workflow_from_template('wipe', ...)"), "{error}");
+            assert!(error.contains("      message: \"Next: aiops.delete_vm."), "yaml snippet: {error}");
             assert_eq!(payload["fix"]["insert_before_step"], 0);
             assert_eq!(payload["fix"]["step"]["action"], "require_approval");
-            assert_eq!(
-                payload["approval_gate_violations"][0]["kind"],
-                "ungated_destructive"
-            );
+            assert_eq!(payload["approval_gate_violations"][0]["kind"], "ungated_destructive");
         }
         other => panic!("{other:?}"),
     }
     let listing = custom_listing(&parse_yaml(text).unwrap(), "wipe.yaml").unwrap();
-    assert_eq!(
-        listing,
-        json!({"name": "wipe", "description": "", "file": "wipe.yaml", "steps": 1, "type": "custom"})
-    );
+    assert_eq!(listing, json!({"name": "wipe", "description": "", "file": "wipe.yaml", "steps": 1, "type": "custom"}));
 }
 
 #[test]
 fn invalid_files_are_skipped_and_listing_follows_upstream() {
-    for (text, skipped) in [
-        ("", true),
-        ("name: x\n", true),
-        ("steps: []\n", true),
-        ("[1, 2]\n", true),
-        ("name: x\nsteps: []\n", false),
-    ] {
+    for (text, skipped) in
+        [("", true), ("name: x\n", true), ("steps: []\n", true), ("[1, 2]\n", true), ("name: x\nsteps: []\n", false)]
+    {
         let r = custom_template(parse_yaml(text).unwrap(), "f.yaml", "~/f.yaml");
         assert_eq!(matches!(r, CustomFile::Skipped(_)), skipped, "{text:?}");
     }
     // a file without steps still lists (count 0), one without a name does not
-    assert_eq!(
-        custom_listing(&parse_yaml("name: x\n").unwrap(), "f.yaml").unwrap()["steps"],
-        0
-    );
+    assert_eq!(custom_listing(&parse_yaml("name: x\n").unwrap(), "f.yaml").unwrap()["steps"], 0);
     assert!(custom_listing(&parse_yaml("steps: []\n").unwrap(), "f.yaml").is_none());
 }
 
@@ -161,14 +115,14 @@ fn a_custom_template_shadows_a_builtin_in_place() {
     assert_eq!(names[7], "rolling_restart");
     assert_eq!(names.last().unwrap(), "zeta");
     let wf = create_from_template(&set, "rolling_restart", &Map::new(), &env()).unwrap();
-    assert_eq!(
-        wf.params["_source"], "mine.yaml",
-        "the shadowing file is custom"
-    );
+    assert_eq!(wf.params["_source"], "mine.yaml", "the shadowing file is custom");
     match create_from_template(&set, "nope", &Map::new(), &env()) {
         Err(e @ PilotError::UnknownTemplate { .. }) => {
             let msg = e.to_string();
-            assert!(msg.starts_with("Unknown workflow type: nope. Available: ['clone_and_test', 'incident_response'"), "{msg}");
+            assert!(
+                msg.starts_with("Unknown workflow type: nope. Available: ['clone_and_test', 'incident_response'"),
+                "{msg}"
+            );
             assert!(msg.ends_with("'baseline_remediate', 'zeta']"), "{msg}");
         }
         other => panic!("{other:?}"),
@@ -189,33 +143,17 @@ steps:
   - {action: "drain_${host}", skill: aiops, tool: enter_maintenance, params: {host: "${host}", batch: "${batch}"}}
 "#;
     let t = load(text, "drain.yaml");
-    assert_eq!(
-        t.signature(),
-        "(host: 'str', mode: 'str' = 'soft', batch: 'int' = 2) -> 'Workflow'"
-    );
+    assert_eq!(t.signature(), "(host: 'str', mode: 'str' = 'soft', batch: 'int' = 2) -> 'Workflow'");
     let set = TemplateSet::with_customs(vec![t]);
-    let wf =
-        create_from_template(&set, "drain_host", &args(json!({"host": "esx-1"})), &env()).unwrap();
-    assert_eq!(
-        wf.steps[0].params["message"],
-        "Drain esx-1 (soft, 2 at a time)?"
-    );
-    assert_eq!(
-        wf.steps[1].params["batch"], 2,
-        "a whole expression keeps its type"
-    );
+    let wf = create_from_template(&set, "drain_host", &args(json!({"host": "esx-1"})), &env()).unwrap();
+    assert_eq!(wf.steps[0].params["message"], "Drain esx-1 (soft, 2 at a time)?");
+    assert_eq!(wf.steps[1].params["batch"], 2, "a whole expression keeps its type");
     assert_eq!(wf.params["_source"], "drain.yaml");
     for (bad, needle) in [
         (json!({}), "missing a required argument: 'host'"),
-        (
-            json!({"host": "h", "speed": 1}),
-            "got an unexpected keyword argument 'speed'",
-        ),
+        (json!({"host": "h", "speed": 1}), "got an unexpected keyword argument 'speed'"),
         (json!({"host": "  "}), "non-blank"),
-        (
-            json!({"host": "h", "mode": "wild"}),
-            "one of ['soft', 'hard']",
-        ),
+        (json!({"host": "h", "mode": "wild"}), "one of ['soft', 'hard']"),
         (json!({"host": "h", "batch": 0}), "at least 1"),
         (json!({"host": 5}), "host must be a string, got int 5"),
     ] {
@@ -254,62 +192,29 @@ fn every_builtin_has_a_json_schema() {
         let props = s["properties"].as_object().unwrap();
         assert!(!props.is_empty(), "{}", t.name);
         for (k, p) in props {
-            assert!(
-                p["description"].as_str().is_some_and(|d| !d.is_empty()),
-                "{}.{k} has no description",
-                t.name
-            );
+            assert!(p["description"].as_str().is_some_and(|d| !d.is_empty()), "{}.{k} has no description", t.name);
             assert!(p.get("type").is_some(), "{}.{k} has no type", t.name);
         }
     }
-    let rr = TemplateSet::builtins()
-        .get("rolling_restart")
-        .unwrap()
-        .params_schema();
+    let rr = TemplateSet::builtins().get("rolling_restart").unwrap().params_schema();
     assert_eq!(rr["required"], json!(["vm_names"]));
-    assert_eq!(
-        rr["properties"]["vm_names"]["items"],
-        json!({"type": "string"})
-    );
+    assert_eq!(rr["properties"]["vm_names"]["items"], json!({"type": "string"}));
     assert_eq!(rr["properties"]["target"]["default"], "");
 }
 
 #[test]
 fn wrong_types_are_refused_not_guessed() {
     let set = TemplateSet::builtins();
-    let e = create_from_template(
-        &set,
-        "rolling_restart",
-        &args(json!({"vm_names": "web-01"})),
-        &env(),
-    )
-    .unwrap_err();
+    let e = create_from_template(&set, "rolling_restart", &args(json!({"vm_names": "web-01"})), &env()).unwrap_err();
     assert_eq!(e.code(), "template_argument");
     assert!(e.to_string().contains("vm_names must be a list"), "{e}");
-    let e = create_from_template(
-        &set,
-        "rolling_restart",
-        &args(json!({"vm_names": ["a", 3]})),
-        &env(),
-    )
-    .unwrap_err();
+    let e = create_from_template(&set, "rolling_restart", &args(json!({"vm_names": ["a", 3]})), &env()).unwrap_err();
     assert!(e.to_string().contains("item 1 is int 3"), "{e}");
-    let e = create_from_template(
-        &set,
-        "rolling_restart",
-        &args(json!({"target": "x"})),
-        &env(),
-    )
-    .unwrap_err();
+    let e = create_from_template(&set, "rolling_restart", &args(json!({"target": "x"})), &env()).unwrap_err();
     match e {
-        PilotError::TemplateBind {
-            message, signature, ..
-        } => {
+        PilotError::TemplateBind { message, signature, .. } => {
             assert_eq!(message, "missing a required argument: 'vm_names'");
-            assert_eq!(
-                signature,
-                "(vm_names: 'list[str]', target: 'str' = '') -> 'Workflow'"
-            );
+            assert_eq!(signature, "(vm_names: 'list[str]', target: 'str' = '') -> 'Workflow'");
         }
         other => panic!("{other:?}"),
     }

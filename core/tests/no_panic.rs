@@ -82,7 +82,13 @@ fn arb_step() -> impl Strategy<Value = Value> {
         prop::sample::select(vec!["require_approval", "clone", "x"]),
         prop::sample::select(vec!["aiops", "vmware_aiops", "monitor", "pilot", "nsx", "zz"]),
         prop::sample::select(vec![
-            "deploy_linked_clone", "run_vm_guest_command", "power_off_vm", "get_alarms", "vm_power_on", "mystery", "",
+            "deploy_linked_clone",
+            "run_vm_guest_command",
+            "power_off_vm",
+            "get_alarms",
+            "vm_power_on",
+            "mystery",
+            "",
         ]),
         arb_json(),
         arb_status(),
@@ -146,22 +152,12 @@ fn arb_reported() -> impl Strategy<Value = Reported> {
     prop_oneof![
         arb_json().prop_map(Reported::Returned),
         "[a-z ]{0,10}".prop_map(Reported::Raised),
-        ("[a-z ]{0,10}", arb_json())
-            .prop_map(|(message, payload)| Reported::EffectUnknown { message, payload }),
-        (
-            any::<bool>(),
-            prop::collection::vec(arb_json(), 0..3),
-            arb_json(),
-            arb_json()
-        )
-            .prop_map(|(is_error, content, structured_content, stored)| {
-                Reported::ToolResult(ToolResult {
-                    is_error,
-                    content,
-                    structured_content,
-                    stored,
-                })
-            }),
+        ("[a-z ]{0,10}", arb_json()).prop_map(|(message, payload)| Reported::EffectUnknown { message, payload }),
+        (any::<bool>(), prop::collection::vec(arb_json(), 0..3), arb_json(), arb_json()).prop_map(
+            |(is_error, content, structured_content, stored)| {
+                Reported::ToolResult(ToolResult { is_error, content, structured_content, stored })
+            }
+        ),
     ]
 }
 
@@ -178,12 +174,7 @@ fn arb_cmd() -> impl Strategy<Value = Cmd> {
     ]
 }
 
-fn apply(
-    wf: &mut Workflow,
-    cmd: &Cmd,
-    env: &Env,
-    opts: &Options,
-) -> Result<(), pilot_core::PilotError> {
+fn apply(wf: &mut Workflow, cmd: &Cmd, env: &Env, opts: &Options) -> Result<(), pilot_core::PilotError> {
     match cmd.clone() {
         Cmd::Run => engine::run(wf, env, opts).map(|t| drop(t.response(wf))),
         Cmd::Report(i, r) => engine::report(wf, env, i, r, opts).map(|t| drop(t.response(wf))),

@@ -18,14 +18,7 @@ impl Clock {
     fn env(&mut self, caller: &str) -> Env {
         self.0 += 1_000_000;
         self.1 += 1;
-        Env::new(
-            Timestamp {
-                unix_micros: self.0,
-                utc_offset_secs: 0,
-            },
-            self.1,
-            caller,
-        )
+        Env::new(Timestamp { unix_micros: self.0, utc_offset_secs: 0 }, self.1, caller)
     }
 }
 
@@ -36,21 +29,11 @@ fn build(spec: &Value, clock: &mut Clock) -> Workflow {
     if let Some(t) = spec.get("template") {
         let set = pilot_core::templates::TemplateSet::builtins();
         let args = t["args"].as_object().cloned().unwrap_or_default();
-        return pilot_core::templates::create_from_template(
-            &set,
-            t["name"].as_str().unwrap(),
-            &args,
-            &env,
-        )
-        .expect("scenario template builds");
+        return pilot_core::templates::create_from_template(&set, t["name"].as_str().unwrap(), &args, &env)
+            .expect("scenario template builds");
     }
     let steps: Vec<Value> = spec["steps"].as_array().cloned().unwrap_or_default();
-    let mut wf = engine::new_custom_workflow(
-        &env,
-        spec["type"].as_str().unwrap_or("custom"),
-        "scenario",
-        Vec::new(),
-    );
+    let mut wf = engine::new_custom_workflow(&env, spec["type"].as_str().unwrap_or("custom"), "scenario", Vec::new());
     let mut v = wf.to_value();
     let built = engine::steps_from_specs(&steps).expect("scenario steps are valid");
     wf.steps = built;
@@ -93,21 +76,10 @@ fn reported(event: &Value) -> Reported {
 }
 
 /// Applies one event; returns the response object (the upstream shape, or the refusal).
-fn apply(
-    wf: &mut Workflow,
-    event: &Value,
-    env: &Env,
-    opts: &Options,
-) -> (Value, Option<&'static str>) {
+fn apply(wf: &mut Workflow, event: &Value, env: &Env, opts: &Options) -> (Value, Option<&'static str>) {
     let out = match event["do"].as_str().unwrap_or_default() {
         "run" => engine::run(wf, env, opts),
-        "report" => engine::report(
-            wf,
-            env,
-            event["step"].as_i64().unwrap(),
-            reported(event),
-            opts,
-        ),
+        "report" => engine::report(wf, env, event["step"].as_i64().unwrap(), reported(event), opts),
         "approve" => engine::approve(
             wf,
             env,
@@ -157,12 +129,12 @@ fn apply(
 /// string holding `s`; `{"$lacks": s}` one that does not; lists match element-wise.
 fn matches(want: &Value, got: &Value) -> bool {
     match want {
-        Value::Object(w) if w.contains_key("$contains") => got
-            .as_str()
-            .is_some_and(|g| g.contains(w["$contains"].as_str().unwrap_or_default())),
-        Value::Object(w) if w.contains_key("$lacks") => got
-            .as_str()
-            .is_some_and(|g| !g.contains(w["$lacks"].as_str().unwrap_or_default())),
+        Value::Object(w) if w.contains_key("$contains") => {
+            got.as_str().is_some_and(|g| g.contains(w["$contains"].as_str().unwrap_or_default()))
+        }
+        Value::Object(w) if w.contains_key("$lacks") => {
+            got.as_str().is_some_and(|g| !g.contains(w["$lacks"].as_str().unwrap_or_default()))
+        }
         Value::Object(w) => w.iter().all(|(k, v)| {
             if v.is_null() {
                 got.get(k).is_none_or(Value::is_null)
@@ -170,9 +142,9 @@ fn matches(want: &Value, got: &Value) -> bool {
                 got.get(k).is_some_and(|g| matches(v, g))
             }
         }),
-        Value::Array(w) => got
-            .as_array()
-            .is_some_and(|g| g.len() == w.len() && w.iter().zip(g).all(|(a, b)| matches(a, b))),
+        Value::Array(w) => {
+            got.as_array().is_some_and(|g| g.len() == w.len() && w.iter().zip(g).all(|(a, b)| matches(a, b)))
+        }
         other => other == got,
     }
 }
@@ -202,11 +174,7 @@ fn check(
                 Value::Array(got) == *want
             }
             "dispatch" => {
-                let got: Vec<Value> = resp
-                    .get("dispatch")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
+                let got: Vec<Value> = resp.get("dispatch").and_then(Value::as_array).cloned().unwrap_or_default();
                 matches(want, &Value::Array(got))
             }
             "waiting_for" => resp.get("waiting_for") == Some(want),
@@ -224,17 +192,13 @@ fn check(
                 matches(w, &record["steps"][i]["result"])
             }),
             "audit" => {
-                let got: Vec<Value> = wf.audit_log[audit_before.min(wf.audit_log.len())..]
-                    .iter()
-                    .map(|a| json!(a.action))
-                    .collect();
+                let got: Vec<Value> =
+                    wf.audit_log[audit_before.min(wf.audit_log.len())..].iter().map(|a| json!(a.action)).collect();
                 Value::Array(got) == *want
             }
             "audit_details" => {
-                let got: Vec<Value> = wf.audit_log[audit_before.min(wf.audit_log.len())..]
-                    .iter()
-                    .map(|a| json!(a.detail))
-                    .collect();
+                let got: Vec<Value> =
+                    wf.audit_log[audit_before.min(wf.audit_log.len())..].iter().map(|a| json!(a.detail)).collect();
                 matches(want, &Value::Array(got))
             }
             "unchanged" => (record == *before) == want.as_bool().unwrap_or(true),
@@ -272,49 +236,27 @@ fn scenarios_replay() {
         let mut clock = Clock(1_795_305_600_000_000, 0);
         let mut wf = build(&sc["workflow"], &mut clock);
         for (i, event) in sc["events"].as_array().unwrap().iter().enumerate() {
-            let mode = event
-                .get("mode")
-                .or(sc.get("mode"))
-                .and_then(Value::as_str)
-                .unwrap_or("agent");
+            let mode = event.get("mode").or(sc.get("mode")).and_then(Value::as_str).unwrap_or("agent");
             let opts = options(mode);
-            let preflight_refusal = event
-                .get("preflight_refuses")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let preflight_refusal = event.get("preflight_refuses").and_then(Value::as_str).map(str::to_string);
             let pf = move |_: &[&pilot_core::WorkflowStep]| -> Result<(), String> {
                 match &preflight_refusal {
                     Some(r) => Err(r.clone()),
                     None => Ok(()),
                 }
             };
-            let opts = if event.get("preflight_refuses").is_some() {
-                Options {
-                    preflight: Some(&pf),
-                    ..opts
-                }
-            } else {
-                opts
-            };
+            let opts =
+                if event.get("preflight_refuses").is_some() { Options { preflight: Some(&pf), ..opts } } else { opts };
             let before = wf.to_value();
             let audit_before = wf.audit_log.len();
-            let env = clock.env(
-                event
-                    .get("caller")
-                    .and_then(Value::as_str)
-                    .unwrap_or("tester"),
-            );
+            let env = clock.env(event.get("caller").and_then(Value::as_str).unwrap_or("tester"));
             let (resp, code) = apply(&mut wf, event, &env, &opts);
             if let Some(expect) = event.get("expect") {
                 check(&name, i, expect, &resp, code, &wf, &before, audit_before);
             }
             // a refusal never changes the record
             if code.is_some() {
-                assert_eq!(
-                    wf.to_value(),
-                    before,
-                    "{name} event {i}: a refusal changed the record"
-                );
+                assert_eq!(wf.to_value(), before, "{name} event {i}: a refusal changed the record");
             }
             events += 1;
         }

@@ -8,14 +8,7 @@ use pilot_core::{Checkpoint, Env, PilotError, Timestamp, Workflow, WorkflowState
 use serde_json::{json, Value};
 
 fn env(t: i64) -> Env {
-    Env::new(
-        Timestamp {
-            unix_micros: 1_795_305_600_000_000 + t * 1000,
-            utc_offset_secs: 0,
-        },
-        t as u64,
-        "tester",
-    )
+    Env::new(Timestamp { unix_micros: 1_795_305_600_000_000 + t * 1000, utc_offset_secs: 0 }, t as u64, "tester")
 }
 
 fn workflow(n: usize, gate_at: Option<usize>) -> Workflow {
@@ -51,21 +44,10 @@ fn write_ahead_then_report() {
     // and the secret reached the dispatch but not the store
     assert_eq!(t.requests()[0].params["password"], "pw");
     assert_eq!(stored.steps[0].params["password"], "***");
-    let (t, wf) = d
-        .report(
-            &id,
-            0,
-            Reported::Returned(json!({"ok": true})),
-            &env(2),
-            &Options::host(),
-        )
-        .unwrap();
+    let (t, wf) = d.report(&id, 0, Reported::Returned(json!({"ok": true})), &env(2), &Options::host()).unwrap();
     assert_eq!(t.checkpoint, Checkpoint::AwaitingApproval(1));
     assert_eq!(wf.state, WorkflowState::AwaitingApproval);
-    assert_eq!(
-        d.store().get(&id).unwrap().steps[0].status,
-        json!("success")
-    );
+    assert_eq!(d.store().get(&id).unwrap().steps[0].status, json!("success"));
 }
 
 #[test]
@@ -73,15 +55,7 @@ fn report_for_a_step_not_running_is_refused_and_nothing_saved() {
     let mut d = Driver::new(MemoryStore::new());
     let id = d.create(workflow(2, None)).unwrap().id.clone();
     let rev = d.store().revision(&id).unwrap();
-    let err = d
-        .report(
-            &id,
-            0,
-            Reported::Returned(json!({})),
-            &env(1),
-            &Options::host(),
-        )
-        .unwrap_err();
+    let err = d.report(&id, 0, Reported::Returned(json!({})), &env(1), &Options::host()).unwrap_err();
     assert_eq!(err.code(), "report_not_running");
     assert_eq!(d.store().revision(&id), Some(rev));
 }
@@ -96,23 +70,17 @@ fn two_drivers_cannot_both_apply_one_approval() {
     let mut b = Driver::new(shared);
     b.get(&id).unwrap();
     // a approves first; b's copy is now stale
-    let (ta, _) = a
-        .approve(&id, "alice", true, &env(2), &Options::agent())
-        .unwrap();
+    let (ta, _) = a.approve(&id, "alice", true, &env(2), &Options::agent()).unwrap();
     assert_eq!(ta.checkpoint, Checkpoint::DispatchRequired);
     // hand b the store as it is now, keeping b's stale working copy
     *b.store_mut() = a.store().clone();
-    let err = b
-        .approve(&id, "bob", true, &env(3), &Options::agent())
-        .unwrap_err();
+    let err = b.approve(&id, "bob", true, &env(3), &Options::agent()).unwrap_err();
     assert_eq!(err.code(), "conflict", "{err}");
     assert!(err.to_string().contains("changed in the store"));
     // nothing was lost: alice's approval stands
     assert_eq!(b.store().get(&id).unwrap().approved_by, "alice");
     // b re-reads and gets a clean refusal instead
-    let err = b
-        .approve(&id, "bob", true, &env(4), &Options::agent())
-        .unwrap_err();
+    let err = b.approve(&id, "bob", true, &env(4), &Options::agent()).unwrap_err();
     assert_eq!(err.code(), "not_awaiting_approval");
 }
 
@@ -121,23 +89,12 @@ fn create_twice_and_save_deleted_are_errors() {
     let mut store = MemoryStore::new();
     let wf = workflow(1, None);
     store.save(&wf, None, &Changes::whole()).unwrap();
-    assert!(matches!(
-        store.save(&wf, None, &Changes::whole()),
-        Err(PilotError::AlreadyExists { .. })
-    ));
+    assert!(matches!(store.save(&wf, None, &Changes::whole()), Err(PilotError::AlreadyExists { .. })));
     assert!(store.delete(&wf.id).unwrap());
     assert!(!store.delete(&wf.id).unwrap());
-    assert!(matches!(
-        store.save(&wf, Some(1), &Changes::whole()),
-        Err(PilotError::Conflict { .. })
-    ));
+    assert!(matches!(store.save(&wf, Some(1), &Changes::whole()), Err(PilotError::Conflict { .. })));
     let mut d = Driver::new(store);
-    assert_eq!(
-        d.run("wf-nope", &env(1), &Options::agent())
-            .unwrap_err()
-            .code(),
-        "not_found"
-    );
+    assert_eq!(d.run("wf-nope", &env(1), &Options::agent()).unwrap_err().code(), "not_found");
 }
 
 #[test]
@@ -146,18 +103,13 @@ fn deltas_keep_the_stored_copy_identical_through_a_lifecycle() {
         let mut d = Driver::new(MemoryStore::new());
         let mut wf = workflow(12, Some(5));
         wf.steps[7].rollback_tool = "power_off_vm".into();
-        wf.steps[7].rollback_params = json!({"vm_name": "__from_step_7__:vm", "token": "t"})
-            .as_object()
-            .unwrap()
-            .clone();
+        wf.steps[7].rollback_params =
+            json!({"vm_name": "__from_step_7__:vm", "token": "t"}).as_object().unwrap().clone();
         let id = d.create(wf).unwrap().id.clone();
         let mut t = 1;
         let check = |d: &mut Driver<MemoryStore>| {
             let live = as_stored(d.get(&id).unwrap());
-            assert_eq!(
-                serde_json::to_value(Persisted(d.store().get(&id).unwrap())).unwrap(),
-                live
-            );
+            assert_eq!(serde_json::to_value(Persisted(d.store().get(&id).unwrap())).unwrap(), live);
         };
         let (mut tr, _) = d.run(&id, &env(t), &opts).unwrap();
         check(&mut d);
@@ -173,13 +125,9 @@ fn deltas_keep_the_stored_copy_identical_through_a_lifecycle() {
                     } else {
                         json!({"vm": format!("vm-{}", r.index)})
                     };
-                    d.report(&id, r.index, Reported::Returned(result), &env(t), &opts)
-                        .unwrap()
-                        .0
+                    d.report(&id, r.index, Reported::Returned(result), &env(t), &opts).unwrap().0
                 }
-                Checkpoint::AwaitingApproval(_) => {
-                    d.approve(&id, "lead", true, &env(t), &opts).unwrap().0
-                }
+                Checkpoint::AwaitingApproval(_) => d.approve(&id, "lead", true, &env(t), &opts).unwrap().0,
                 Checkpoint::Failed | Checkpoint::DispatchRequired => {
                     let (tr, _) = d.rollback(&id, &env(t), &opts).unwrap();
                     tr
@@ -199,32 +147,14 @@ fn deltas_keep_the_stored_copy_identical_through_a_lifecycle() {
 #[test]
 fn listing_orders_newest_first_and_filters_active() {
     let mut store = MemoryStore::new();
-    for (i, state) in [
-        "pending",
-        "completed",
-        "awaiting_approval",
-        "cancelled",
-        "failed",
-        "draft",
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (i, state) in ["pending", "completed", "awaiting_approval", "cancelled", "failed", "draft"].iter().enumerate() {
         let mut wf = workflow(1, None);
         wf.id = format!("wf-{i}");
         wf.created_at = format!("2026-11-2{i}T00:00:00+00:00");
-        wf.state = WorkflowState::ALL
-            .into_iter()
-            .find(|s| s.as_str() == *state)
-            .unwrap();
+        wf.state = WorkflowState::ALL.into_iter().find(|s| s.as_str() == *state).unwrap();
         store.save(&wf, None, &Changes::whole()).unwrap();
     }
-    let active: Vec<String> = store
-        .list(ListFilter::Active)
-        .unwrap()
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
+    let active: Vec<String> = store.list(ListFilter::Active).unwrap().into_iter().map(|s| s.id).collect();
     assert_eq!(active, ["wf-5", "wf-2", "wf-0"]);
     let all = store.list(ListFilter::All { limit: Some(2) }).unwrap();
     assert_eq!(all.len(), 2);
@@ -237,14 +167,7 @@ fn listing_orders_newest_first_and_filters_active() {
 
 #[test]
 fn ids_and_timestamps_come_from_the_host() {
-    let e = Env::new(
-        Timestamp {
-            unix_micros: 1_795_305_600_000_000,
-            utc_offset_secs: -3600,
-        },
-        0xabcdef,
-        "u",
-    );
+    let e = Env::new(Timestamp { unix_micros: 1_795_305_600_000_000, utc_offset_secs: -3600 }, 0xabcdef, "u");
     let wf = engine::new_custom_workflow(&e, "t", "d", vec![]);
     assert_eq!(wf.id, "wf-20261121-230000-abcdef");
     assert_eq!(wf.created_at, "2026-11-22T00:00:00+00:00");

@@ -10,22 +10,13 @@ use pilot_core::{Env, PilotError, Timestamp};
 use serde_json::{json, Value};
 
 fn env() -> Env {
-    Env::new(
-        Timestamp {
-            unix_micros: 1_795_305_600_000_000,
-            utc_offset_secs: 3600,
-        },
-        42,
-        "tester",
-    )
+    Env::new(Timestamp { unix_micros: 1_795_305_600_000_000, utc_offset_secs: 3600 }, 42, "tester")
 }
 
 fn matches(want: &Value, got: &Value, local_name: &str) -> Result<(), String> {
     match want {
         Value::Object(w) if w.contains_key("$pinned") => {
-            let text = got
-                .as_str()
-                .ok_or_else(|| format!("expected text, got {got}"))?;
+            let text = got.as_str().ok_or_else(|| format!("expected text, got {got}"))?;
             for fact in w["$pinned"].as_array().unwrap() {
                 let fact = fact.as_str().unwrap();
                 if !text.contains(fact) {
@@ -38,9 +29,7 @@ fn matches(want: &Value, got: &Value, local_name: &str) -> Result<(), String> {
             Ok(())
         }
         Value::Object(w) => {
-            let g = got
-                .as_object()
-                .ok_or_else(|| format!("expected object, got {got}"))?;
+            let g = got.as_object().ok_or_else(|| format!("expected object, got {got}"))?;
             let wk: Vec<&String> = w.keys().collect();
             let gk: Vec<&String> = g.keys().collect();
             if wk != gk {
@@ -52,9 +41,7 @@ fn matches(want: &Value, got: &Value, local_name: &str) -> Result<(), String> {
             Ok(())
         }
         Value::Array(w) => {
-            let g = got
-                .as_array()
-                .ok_or_else(|| format!("expected list, got {got}"))?;
+            let g = got.as_array().ok_or_else(|| format!("expected list, got {got}"))?;
             if w.len() != g.len() {
                 return Err(format!("length {} != {}", w.len(), g.len()));
             }
@@ -98,8 +85,7 @@ fn built_in_templates_parse() {
 
 #[test]
 fn every_captured_case_matches_upstream() {
-    let cases: Vec<Value> =
-        serde_json::from_str(include_str!("../../tests/fixtures/template-cases.json")).unwrap();
+    let cases: Vec<Value> = serde_json::from_str(include_str!("../../tests/fixtures/template-cases.json")).unwrap();
     let set = TemplateSet::builtins();
     let env = env();
     let local_name = format!("baseline-{}", env.now.local_compact());
@@ -132,10 +118,8 @@ fn every_captured_case_matches_upstream() {
                     .iter()
                     .map(|f| json!({"severity": f["severity"], "kind": f["kind"], "step_index": f["step_index"]}))
                     .collect();
-                let violations: Vec<Value> = gate_violations(&wf)
-                    .iter()
-                    .map(|v| json!({"step_index": v.step_index, "kind": v.kind}))
-                    .collect();
+                let violations: Vec<Value> =
+                    gate_violations(&wf).iter().map(|v| json!({"step_index": v.step_index, "kind": v.kind})).collect();
                 let got = json!({"workflow_type": wf.workflow_type, "state": wf.state.as_str(), "params": wf.params,
                                  "created_by_is_caller": wf.created_by == "tester", "steps": steps,
                                  "review": {"verdict": rv["verdict"], "findings": findings, "summary": rv["summary"]},
@@ -163,27 +147,14 @@ fn every_captured_case_matches_upstream() {
                     .filter(|c| !text.contains(c))
                     .collect();
                 if !class_ok || !missing.is_empty() {
-                    failures.push(format!(
-                        "{label}: refusal {e:?} lacks {missing:?} (class ok: {class_ok})"
-                    ));
+                    failures.push(format!("{label}: refusal {e:?} lacks {missing:?} (class ok: {class_ok})"));
                 }
             }
             (Ok(_), None, _) => failures.push(format!("{label}: built, but upstream refuses")),
-            (Err(e), Some(_), _) => {
-                failures.push(format!("{label}: refused ({e}), but upstream builds"))
-            }
+            (Err(e), Some(_), _) => failures.push(format!("{label}: refused ({e}), but upstream builds")),
             _ => unreachable!(),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
-    assert!(
-        built >= 90 && refused >= 25,
-        "{built} built, {refused} refused"
-    );
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(built >= 90 && refused >= 25, "{built} built, {refused} refused");
 }

@@ -68,10 +68,7 @@ fn damaged_rows_are_clean_errors_named_like_upstream() {
     extra["steps"][0]["surprise"] = Value::from(1);
     assert_eq!(fault_of(&extra.to_string()), RecordFault::Type);
     let mut no_params = good.clone();
-    no_params["steps"][0]
-        .as_object_mut()
-        .unwrap()
-        .remove("params");
+    no_params["steps"][0].as_object_mut().unwrap().remove("params");
     assert_eq!(fault_of(&no_params.to_string()), RecordFault::Type);
     let mut not_obj = good.clone();
     not_obj["steps"][0] = Value::from("step");

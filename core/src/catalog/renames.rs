@@ -21,11 +21,7 @@ pub fn rename_table() -> &'static Table {
             for (server, pairs) in servers {
                 let map = pairs
                     .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .filter_map(|(old, new)| Some((old.clone(), new.as_str()?.to_string())))
-                            .collect()
-                    })
+                    .map(|m| m.iter().filter_map(|(old, new)| Some((old.clone(), new.as_str()?.to_string()))).collect())
                     .unwrap_or_default();
                 table.insert(server.clone(), map);
             }
@@ -38,9 +34,7 @@ pub fn rename_table() -> &'static Table {
 /// `vmware_aiops`, ` vmware-aiops ` and `aiops` all give `aiops`; `log_insight` gives
 /// `log-insight`.
 pub fn bare_skill(skill: &str) -> String {
-    let lowered = crate::pyfmt::py_strip(skill)
-        .to_lowercase()
-        .replace('_', "-");
+    let lowered = crate::pyfmt::py_strip(skill).to_lowercase().replace('_', "-");
     match lowered.strip_prefix("vmware-") {
         Some(rest) => rest.to_string(),
         None => lowered,
@@ -54,11 +48,7 @@ pub fn current_tool_name(skill: &str, tool: &str) -> String {
         return String::new();
     }
     let server = format!("vmware-{}", bare_skill(skill));
-    rename_table()
-        .get(&server)
-        .and_then(|m| m.get(tool))
-        .cloned()
-        .unwrap_or_else(|| tool.to_string())
+    rename_table().get(&server).and_then(|m| m.get(tool)).cloned().unwrap_or_else(|| tool.to_string())
 }
 
 #[cfg(test)]
@@ -76,27 +66,12 @@ mod tests {
     fn translation_is_per_skill() {
         assert_eq!(current_tool_name("avi", "pool_list"), "list_lb_pools");
         assert_eq!(current_tool_name("vdi", "pool_list"), "list_desktop_pools");
-        assert_eq!(
-            current_tool_name("vks", "list_vm_snapshots"),
-            "list_vm_service_snapshots"
-        );
-        assert_eq!(
-            current_tool_name("aiops", "list_vm_snapshots"),
-            "list_vm_snapshots"
-        );
-        assert_eq!(
-            current_tool_name("vmware_aiops", "vm_power_on"),
-            "power_on_vm"
-        );
+        assert_eq!(current_tool_name("vks", "list_vm_snapshots"), "list_vm_service_snapshots");
+        assert_eq!(current_tool_name("aiops", "list_vm_snapshots"), "list_vm_snapshots");
+        assert_eq!(current_tool_name("vmware_aiops", "vm_power_on"), "power_on_vm");
         assert_eq!(current_tool_name(" AIops ", "vm_power_on"), "power_on_vm");
-        assert_eq!(
-            current_tool_name("log_insight", "log_search"),
-            "search_logs"
-        );
-        assert_eq!(
-            current_tool_name("pilot", "plan_workflow"),
-            "create_workflow_from_template"
-        );
+        assert_eq!(current_tool_name("log_insight", "log_search"), "search_logs");
+        assert_eq!(current_tool_name("pilot", "plan_workflow"), "create_workflow_from_template");
         assert_eq!(current_tool_name("nsx", "vm_power_on"), "vm_power_on");
         assert_eq!(current_tool_name("aiops", ""), "");
     }

@@ -36,11 +36,7 @@ fn catalog() -> &'static Catalog {
             for (skill, entry) in skills {
                 let tools = entry.get("tools").and_then(Value::as_object);
                 for (tool, meta) in tools.into_iter().flatten() {
-                    let risk = meta
-                        .get("risk")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
+                    let risk = meta.get("risk").and_then(Value::as_str).unwrap_or("").to_string();
                     exact.insert((skill.clone(), tool.clone()), risk.clone());
                     let slot = highest.entry(tool.clone()).or_default();
                     if rank(&risk) > rank(slot) {
@@ -49,11 +45,7 @@ fn catalog() -> &'static Catalog {
                 }
             }
         }
-        Catalog {
-            value,
-            exact,
-            highest,
-        }
+        Catalog { value, exact, highest }
     })
 }
 
@@ -64,18 +56,12 @@ pub fn skill_catalog() -> &'static Value {
 
 /// The catalog's skill names, in catalog order.
 pub fn catalog_skill_names() -> Vec<String> {
-    catalog()
-        .value
-        .as_object()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
+    catalog().value.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
 }
 
 /// Whether `tool` is listed under exactly this `skill` spelling.
 pub fn tool_in_catalog(skill: &str, tool: &str) -> bool {
-    catalog()
-        .exact
-        .contains_key(&(skill.to_string(), tool.to_string()))
+    catalog().exact.contains_key(&(skill.to_string(), tool.to_string()))
 }
 
 /// The catalog's risk label for `skill.tool`, or `""`. The skill is matched verbatim
@@ -89,11 +75,7 @@ pub fn catalog_risk(skill: &str, tool: &str) -> &'static str {
             return risk;
         }
     }
-    c.highest
-        .get(tool)
-        .map(String::as_str)
-        .filter(|r| rank(r) > 0)
-        .unwrap_or("")
+    c.highest.get(tool).map(String::as_str).filter(|r| rank(r) > 0).unwrap_or("")
 }
 
 #[cfg(test)]
@@ -104,10 +86,7 @@ mod tests {
     fn catalog_counts() {
         let skills = skill_catalog().as_object().unwrap();
         assert_eq!(skills.len(), 13);
-        let tools: usize = skills
-            .values()
-            .map(|s| s["tools"].as_object().unwrap().len())
-            .sum();
+        let tools: usize = skills.values().map(|s| s["tools"].as_object().unwrap().len()).sum();
         assert_eq!(tools, 101);
         assert_eq!(catalog_skill_names()[0], "aiops");
     }

@@ -31,18 +31,13 @@ pub fn approve(
     if approver.is_empty() {
         return Err(PilotError::ApproverRequired { id, state });
     }
-    let gate = wf
-        .steps
-        .iter()
-        .position(|s| s.is_gate() && s.status_is(status::PENDING));
+    let gate = wf.steps.iter().position(|s| s.is_gate() && s.status_is(status::PENDING));
     let unrun: Vec<usize> = match gate {
         None => Vec::new(),
         Some(g) => {
             let gate_index = wf.steps[g].index;
             (0..wf.steps.len())
-                .filter(|&p| {
-                    wf.steps[p].index < gate_index && wf.steps[p].status_is(status::NOT_EXECUTED)
-                })
+                .filter(|&p| wf.steps[p].index < gate_index && wf.steps[p].status_is(status::NOT_EXECUTED))
                 .collect()
         }
     };
@@ -64,20 +59,14 @@ pub fn approve(
         let s = tx.step(p);
         s.set_status(status::REPORTED_DONE);
         let mut reason = Map::new();
-        reason.insert(
-            "reason".into(),
-            Value::from(text::reported_done_reason(approver)),
-        );
+        reason.insert("reason".into(), Value::from(text::reported_done_reason(approver)));
         s.result = Value::Object(reason);
     }
     if !unrun.is_empty() {
         let listed: Vec<String> = acknowledged.iter().map(i64::to_string).collect();
         tx.log(
             "approved_over_unexecuted_steps",
-            format!(
-                "{approver} acknowledged steps [{}] as performed outside Pilot",
-                listed.join(", ")
-            ),
+            format!("{approver} acknowledged steps [{}] as performed outside Pilot", listed.join(", ")),
         );
     }
     if let Some(g) = gate {
@@ -87,10 +76,7 @@ pub fn approve(
         let mut result = Map::new();
         result.insert("approved_by".into(), Value::from(approver));
         if !acknowledged.is_empty() {
-            result.insert(
-                "acknowledged_not_executed".into(),
-                Value::from(acknowledged),
-            );
+            result.insert("acknowledged_not_executed".into(), Value::from(acknowledged));
         }
         s.result = Value::Object(result);
         s.completed_at = now;

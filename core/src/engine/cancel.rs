@@ -12,27 +12,13 @@ use crate::record::{status, Workflow, WorkflowState};
 /// them.
 pub fn cancel(wf: &mut Workflow, env: &Env, reason: &str) -> Result<Transition, PilotError> {
     if wf.state.is_terminal() {
-        return Err(PilotError::CancelTerminal {
-            id: wf.id.clone(),
-            state: wf.state.as_str().into(),
-        });
+        return Err(PilotError::CancelTerminal { id: wf.id.clone(), state: wf.state.as_str().into() });
     }
     let reason = crate::pyfmt::py_strip(reason);
     let mut tx = Tx::new(wf, env);
     tx.wf.state = WorkflowState::Cancelled;
-    tx.wf.blocked_reason = if reason.is_empty() {
-        "cancelled".into()
-    } else {
-        reason.into()
-    };
-    tx.log(
-        "cancelled",
-        if reason.is_empty() {
-            "no reason given"
-        } else {
-            reason
-        },
-    );
+    tx.wf.blocked_reason = if reason.is_empty() { "cancelled".into() } else { reason.into() };
+    tx.log("cancelled", if reason.is_empty() { "no reason given" } else { reason });
     for p in 0..tx.wf.steps.len() {
         if tx.wf.steps[p].status_is(status::PENDING) {
             tx.step(p).set_status(status::SKIPPED);

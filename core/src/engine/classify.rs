@@ -46,11 +46,7 @@ pub enum Verdict {
 }
 
 fn is_exit_code_tool(skill: &str, tool: &str) -> bool {
-    bare_skill(skill) == "aiops"
-        && matches!(
-            tool,
-            "run_vm_guest_command" | "run_vm_guest_command_with_output"
-        )
+    bare_skill(skill) == "aiops" && matches!(tool, "run_vm_guest_command" | "run_vm_guest_command_with_output")
 }
 
 /// The objects a result carries at its top level (never recursive).
@@ -108,10 +104,7 @@ fn guest_unknown(payloads: &[&Map<String, Value>], tool: &str) -> Option<String>
     payloads.iter().find_map(|p| {
         let timed_out = p.get("timed_out") == Some(&Value::Bool(true));
         if timed_out || equals_minus_one(p.get("exit_code")) {
-            let code = p
-                .get("exit_code")
-                .map(py_repr)
-                .unwrap_or_else(|| "None".into());
+            let code = p.get("exit_code").map(py_repr).unwrap_or_else(|| "None".into());
             Some(text::guest_unknown(tool, &code))
         } else {
             None
@@ -151,16 +144,8 @@ pub(crate) fn is_truthy(v: &Value) -> bool {
 }
 
 /// The failure message, if this result reports one (everything but unknown effects).
-fn returned_failure(
-    reported: &Reported,
-    payloads: &[&Map<String, Value>],
-    skill: &str,
-    tool: &str,
-) -> Option<String> {
-    if payloads
-        .iter()
-        .any(|p| p.get("action").and_then(Value::as_str) == Some("preview"))
-    {
+fn returned_failure(reported: &Reported, payloads: &[&Map<String, Value>], skill: &str, tool: &str) -> Option<String> {
+    if payloads.iter().any(|p| p.get("action").and_then(Value::as_str) == Some("preview")) {
         return Some(text::PREVIEW_ONLY.to_string());
     }
     if let Reported::ToolResult(tr) = reported {
@@ -200,17 +185,9 @@ pub fn classify(reported: &Reported, skill: &str, tool: &str) -> Verdict {
     let stored = match reported {
         Reported::Returned(v) => v.clone(),
         Reported::ToolResult(tr) => tr.stored.clone(),
-        Reported::Raised(message) => {
-            return Verdict::Failed {
-                message: message.clone(),
-                result: error_only(message),
-            }
-        }
+        Reported::Raised(message) => return Verdict::Failed { message: message.clone(), result: error_only(message) },
         Reported::EffectUnknown { message, payload } => {
-            return Verdict::Unknown {
-                message: message.clone(),
-                result: with_error(payload, message),
-            }
+            return Verdict::Unknown { message: message.clone(), result: with_error(payload, message) }
         }
     };
     let mut payloads = top_level_payloads(reported);
@@ -279,23 +256,13 @@ mod tests {
             json!(null),
             json!(5),
         ] {
-            assert!(
-                matches!(
-                    verdict(v.clone(), "monitor", "get_events"),
-                    Verdict::Success(_)
-                ),
-                "{v}"
-            );
+            assert!(matches!(verdict(v.clone(), "monitor", "get_events"), Verdict::Success(_)), "{v}");
         }
     }
 
     #[test]
     fn failures() {
-        match verdict(
-            json!({"error": "boom", "hint": "h"}),
-            "aiops",
-            "power_on_vm",
-        ) {
+        match verdict(json!({"error": "boom", "hint": "h"}), "aiops", "power_on_vm") {
             Verdict::Failed { message, result } => {
                 assert_eq!(message, "boom");
                 assert_eq!(result, json!({"error": "boom", "hint": "h"}));
@@ -309,11 +276,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        match verdict(
-            json!({"action": "preview", "blast_radius": {}}),
-            "aiops",
-            "delete_vm",
-        ) {
+        match verdict(json!({"action": "preview", "blast_radius": {}}), "aiops", "delete_vm") {
             Verdict::Failed { message, result } => {
                 assert!(message.contains("only previewed") && message.contains("confirm=True"));
                 assert_eq!(result["action"], "preview");
@@ -325,22 +288,14 @@ mod tests {
 
     #[test]
     fn guest_commands() {
-        match verdict(
-            json!({"exit_code": 2, "stderr": "bad"}),
-            "vmware_aiops",
-            "run_vm_guest_command",
-        ) {
+        match verdict(json!({"exit_code": 2, "stderr": "bad"}), "vmware_aiops", "run_vm_guest_command") {
             Verdict::Failed { message, result } => {
                 assert!(message.contains("exit_code 2") && message.contains("stderr: bad"));
                 assert_eq!(result["exit_code"], 2);
             }
             other => panic!("{other:?}"),
         }
-        match verdict(
-            json!({"exit_code": -1, "pid": 4242}),
-            "aiops",
-            "run_vm_guest_command_with_output",
-        ) {
+        match verdict(json!({"exit_code": -1, "pid": 4242}), "aiops", "run_vm_guest_command_with_output") {
             Verdict::Unknown { message, result } => {
                 assert!(message.contains("UNKNOWN") && message.contains("exit_code -1"));
                 assert_eq!(result["pid"], 4242);
@@ -351,14 +306,8 @@ mod tests {
             verdict(json!({"timed_out": true}), "AIops", "run_vm_guest_command"),
             Verdict::Unknown { .. }
         ));
-        assert!(matches!(
-            verdict(json!({"exit_code": 2.0}), "aiops", "run_vm_guest_command"),
-            Verdict::Success(_)
-        ));
-        assert!(matches!(
-            verdict(json!({"exit_code": true}), "aiops", "run_vm_guest_command"),
-            Verdict::Success(_)
-        ));
+        assert!(matches!(verdict(json!({"exit_code": 2.0}), "aiops", "run_vm_guest_command"), Verdict::Success(_)));
+        assert!(matches!(verdict(json!({"exit_code": true}), "aiops", "run_vm_guest_command"), Verdict::Success(_)));
     }
 
     #[test]
@@ -382,14 +331,8 @@ mod tests {
             structured_content: Value::Null,
             stored: json!("x"),
         };
-        assert!(matches!(
-            classify(&Reported::ToolResult(preview), "aiops", "delete_vm"),
-            Verdict::Failed { .. }
-        ));
+        assert!(matches!(classify(&Reported::ToolResult(preview), "aiops", "delete_vm"), Verdict::Failed { .. }));
         let dict_with_flag = json!({"isError": true, "content": []});
-        assert!(matches!(
-            verdict(dict_with_flag, "aiops", "x"),
-            Verdict::Success(_)
-        ));
+        assert!(matches!(verdict(dict_with_flag, "aiops", "x"), Verdict::Success(_)));
     }
 }

@@ -13,12 +13,7 @@ fn invalid(message: String) -> PilotError {
     PilotError::InvalidArgument { message }
 }
 
-fn spec_str(
-    spec: &Map<String, Value>,
-    key: &str,
-    default: &str,
-    i: usize,
-) -> Result<String, PilotError> {
+fn spec_str(spec: &Map<String, Value>, key: &str, default: &str, i: usize) -> Result<String, PilotError> {
     match spec.get(key) {
         None => Ok(default.to_string()),
         Some(Value::String(s)) => Ok(s.clone()),
@@ -30,11 +25,7 @@ fn spec_str(
     }
 }
 
-fn spec_map(
-    spec: &Map<String, Value>,
-    key: &str,
-    i: usize,
-) -> Result<Map<String, Value>, PilotError> {
+fn spec_map(spec: &Map<String, Value>, key: &str, i: usize) -> Result<Map<String, Value>, PilotError> {
     match spec.get(key) {
         None => Ok(Map::new()),
         Some(Value::Object(m)) => Ok(m.clone()),
@@ -66,22 +57,14 @@ pub fn steps_from_specs(specs: &[Value]) -> Result<Vec<WorkflowStep>, PilotError
                 spec_str(spec, "tool", "unknown", i)?,
                 spec_map(spec, "params", i)?,
             );
-            Ok(step.with_rollback(
-                spec_str(spec, "rollback_tool", "", i)?,
-                spec_map(spec, "rollback_params", i)?,
-            ))
+            Ok(step.with_rollback(spec_str(spec, "rollback_tool", "", i)?, spec_map(spec, "rollback_params", i)?))
         })
         .collect()
 }
 
 /// A custom workflow (`create_workflow`): type `name`, state `pending`, params
 /// `{"description", "custom": true}`.
-pub fn new_custom_workflow(
-    env: &Env,
-    name: &str,
-    description: &str,
-    steps: Vec<WorkflowStep>,
-) -> Workflow {
+pub fn new_custom_workflow(env: &Env, name: &str, description: &str, steps: Vec<WorkflowStep>) -> Workflow {
     let mut params = Map::new();
     params.insert("description".into(), Value::from(description));
     params.insert("custom".into(), Value::Bool(true));
@@ -94,23 +77,14 @@ pub fn design_draft(env: &Env, goal: &str, constraints: &str) -> Workflow {
     params.insert("goal".into(), Value::from(goal));
     params.insert("constraints".into(), Value::from(constraints));
     params.insert("custom".into(), Value::Bool(true));
-    let mut wf = Workflow::new(
-        env,
-        "custom_draft",
-        WorkflowState::Draft,
-        Vec::new(),
-        params,
-    );
+    let mut wf = Workflow::new(env, "custom_draft", WorkflowState::Draft, Vec::new(), params);
     wf.log(env, "draft_created", format!("Goal: {goal}"));
     wf
 }
 
 fn require_draft(wf: &Workflow) -> Result<(), PilotError> {
     if wf.state != WorkflowState::Draft {
-        return Err(PilotError::NotADraft {
-            id: wf.id.clone(),
-            state: wf.state.as_str().into(),
-        });
+        return Err(PilotError::NotADraft { id: wf.id.clone(), state: wf.state.as_str().into() });
     }
     Ok(())
 }
@@ -132,9 +106,7 @@ pub fn update_draft(
         tx.wf.workflow_type = name.to_string();
     }
     if !description.is_empty() {
-        tx.wf
-            .params
-            .insert("description".into(), Value::from(description));
+        tx.wf.params.insert("description".into(), Value::from(description));
     }
     if let Some(new_steps) = new_steps {
         let n = new_steps.len();
@@ -147,15 +119,19 @@ pub fn update_draft(
 }
 
 /// Confirms a draft into a runnable `pending` workflow (`confirm_draft`). Refuses a
-/// non-draft or a draft with no steps; the approval-gate rule is checked by the caller
-/// (`safety::gate`) before this.
+/// non-draft, a draft with no steps, and one that breaks the approval-gate rule (a step that
+/// could change the estate with no `require_approval` before it): it stays a draft.
 pub fn confirm_draft(wf: &mut Workflow, env: &Env) -> Result<Changes, PilotError> {
     require_draft(wf)?;
     if wf.steps.is_empty() {
-        return Err(PilotError::DraftHasNoSteps {
-            id: wf.id.clone(),
-            state: wf.state.as_str().into(),
-        });
+        return Err(PilotError::DraftHasNoSteps { id: wf.id.clone(), state: wf.state.as_str().into() });
+    }
+    let violations = crate::safety::gate::gate_violations(wf);
+    if !violations.is_empty() {
+        let retry = format!("update_draft('{}', steps=[...]) and confirm_draft again", wf.id);
+        let text = crate::safety::gate::RefusalText { verb: "confirm", retry: &retry, ..Default::default() };
+        let payload = crate::safety::gate::gate_refusal(&wf.workflow_type, &violations, &text);
+        return Err(PilotError::ApprovalGate { payload });
     }
     let mut tx = Tx::new(wf, env);
     tx.wf.state = WorkflowState::Pending;

@@ -20,9 +20,7 @@ pub use approve::approve;
 pub use cancel::cancel;
 pub(crate) use classify::is_truthy;
 pub use classify::{classify, Reported, ToolResult, Verdict};
-pub use drafts::{
-    confirm_draft, design_draft, new_custom_workflow, steps_from_specs, update_draft,
-};
+pub use drafts::{confirm_draft, design_draft, new_custom_workflow, steps_from_specs, update_draft};
 pub use refs::{referenced_indices, resolve_params};
 pub use rollback::rollback;
 pub use run::{report, run};
@@ -54,26 +52,13 @@ pub struct Options<'a> {
 
 impl Options<'_> {
     pub fn agent() -> Self {
-        Options {
-            mode: Mode::Agent,
-            preflight: None,
-        }
+        Options { mode: Mode::Agent, preflight: None }
     }
     pub fn host() -> Self {
-        Options {
-            mode: Mode::Host {
-                parallel_groups: false,
-            },
-            preflight: None,
-        }
+        Options { mode: Mode::Host { parallel_groups: false }, preflight: None }
     }
     pub fn host_parallel() -> Self {
-        Options {
-            mode: Mode::Host {
-                parallel_groups: true,
-            },
-            preflight: None,
-        }
+        Options { mode: Mode::Host { parallel_groups: true }, preflight: None }
     }
     pub(crate) fn has_dispatcher(&self) -> bool {
         matches!(self.mode, Mode::Host { .. })
@@ -82,10 +67,7 @@ impl Options<'_> {
 
 impl std::fmt::Debug for Options<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options")
-            .field("mode", &self.mode)
-            .field("preflight", &self.preflight.is_some())
-            .finish()
+        f.debug_struct("Options").field("mode", &self.mode).field("preflight", &self.preflight.is_some()).finish()
     }
 }
 
@@ -190,10 +172,7 @@ impl Transition {
         }
         if matches!(
             self.checkpoint,
-            Checkpoint::AwaitingApproval(_)
-                | Checkpoint::DispatchRequired
-                | Checkpoint::Completed
-                | Checkpoint::Failed
+            Checkpoint::AwaitingApproval(_) | Checkpoint::DispatchRequired | Checkpoint::Completed | Checkpoint::Failed
         ) {
             let handed: Vec<Value> = wf
                 .steps

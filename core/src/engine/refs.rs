@@ -27,42 +27,22 @@ fn resolve_one(reference: &str, steps: &[WorkflowStep], current: i64) -> Result<
     } else {
         match reference.split_once(':') {
             Some((ref_part, key)) if ref_part.ends_with("__") => (middle(ref_part), Some(key)),
-            _ => {
-                return Err(PilotError::RefMalformed {
-                    reference: reference.into(),
-                })
-            }
+            _ => return Err(PilotError::RefMalformed { reference: reference.into() }),
         }
     };
-    let parsed = parse_py_int(index_text).ok_or_else(|| PilotError::RefNotInteger {
-        reference: reference.into(),
-        index_text: index_text.into(),
-    })?;
+    let parsed = parse_py_int(index_text)
+        .ok_or_else(|| PilotError::RefNotInteger { reference: reference.into(), index_text: index_text.into() })?;
     let len = steps.len() as i64;
     let idx = match parsed.value {
         Some(i) if i >= 0 && i < len => i,
-        _ => {
-            return Err(PilotError::RefOutOfRange {
-                reference: reference.into(),
-                index: parsed.text,
-                last: len - 1,
-            })
-        }
+        _ => return Err(PilotError::RefOutOfRange { reference: reference.into(), index: parsed.text, last: len - 1 }),
     };
     if idx >= current {
-        return Err(PilotError::RefForward {
-            reference: reference.into(),
-            index: idx,
-            current,
-        });
+        return Err(PilotError::RefForward { reference: reference.into(), index: idx, current });
     }
     let source = &steps[idx as usize];
     if source.status_is(status::REPORTED_DONE) {
-        return Err(PilotError::RefOutsidePilot {
-            reference: reference.into(),
-            index: idx,
-            tool: source.tool.clone(),
-        });
+        return Err(PilotError::RefOutsidePilot { reference: reference.into(), index: idx, tool: source.tool.clone() });
     }
     if !source.status_is(status::SUCCESS) {
         return Err(PilotError::RefNotSuccess {
@@ -101,12 +81,9 @@ fn resolve_one(reference: &str, steps: &[WorkflowStep], current: i64) -> Result<
 fn resolve_value(v: &Value, steps: &[WorkflowStep], current: i64) -> Result<Value, PilotError> {
     match v {
         Value::Object(m) => Ok(Value::Object(resolve_params(m, steps, current)?)),
-        Value::Array(items) => Ok(Value::Array(
-            items
-                .iter()
-                .map(|i| resolve_value(i, steps, current))
-                .collect::<Result<_, _>>()?,
-        )),
+        Value::Array(items) => {
+            Ok(Value::Array(items.iter().map(|i| resolve_value(i, steps, current)).collect::<Result<_, _>>()?))
+        }
         Value::String(s) if s.starts_with(PREFIX) => resolve_one(s, steps, current),
         other => Ok(other.clone()),
     }
@@ -120,10 +97,7 @@ pub fn resolve_params(
     steps: &[WorkflowStep],
     current: i64,
 ) -> Result<Map<String, Value>, PilotError> {
-    params
-        .iter()
-        .map(|(k, v)| Ok((k.clone(), resolve_value(v, steps, current)?)))
-        .collect()
+    params.iter().map(|(k, v)| Ok((k.clone(), resolve_value(v, steps, current)?))).collect()
 }
 
 /// The indices of the steps `params` refers to (well-formed references only).
@@ -133,11 +107,8 @@ pub fn referenced_indices(params: &Map<String, Value>) -> Vec<i64> {
             Value::Object(m) => m.values().for_each(|i| walk(i, out)),
             Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
             Value::String(s) if s.starts_with(PREFIX) => {
-                let text = if s.ends_with("__") {
-                    middle(s)
-                } else {
-                    s.split_once(':').map(|(r, _)| middle(r)).unwrap_or("")
-                };
+                let text =
+                    if s.ends_with("__") { middle(s) } else { s.split_once(':').map(|(r, _)| middle(r)).unwrap_or("") };
                 if let Some(i) = parse_py_int(text).and_then(|p| p.value) {
                     out.push(i);
                 }
@@ -177,10 +148,7 @@ mod tests {
     #[test]
     fn resolves() {
         assert_eq!(one("__from_step_0__:plan_id", 4).unwrap(), json!("p-1"));
-        assert_eq!(
-            one("__from_step_0__", 4).unwrap(),
-            json!({"plan_id": "p-1", "b": 2, "a": 1})
-        );
+        assert_eq!(one("__from_step_0__", 4).unwrap(), json!({"plan_id": "p-1", "b": 2, "a": 1}));
         assert_eq!(one("__from_step_ 0 __:plan_id", 4).unwrap(), json!("p-1"));
         let nested = json!({"ops": [{"id": "__from_step_0__:plan_id"}], "n": 5});
         let out = resolve_params(nested.as_object().unwrap(), &steps(), 4).unwrap();
@@ -201,23 +169,14 @@ mod tests {
         assert_eq!(code("__from_step_0__:nope", 4), "ref_missing_key");
         assert_eq!(code("__from_step_3__:k", 4), "ref_not_a_dict");
         let msg = one("__from_step_9__", 4).unwrap_err().to_string();
-        assert!(
-            msg.contains("points to step 9, but this workflow has steps 0..3"),
-            "{msg}"
-        );
+        assert!(msg.contains("points to step 9, but this workflow has steps 0..3"), "{msg}");
         let msg = one("__from_step_0__:nope", 4).unwrap_err().to_string();
-        assert!(
-            msg.contains("returned no 'nope' (its keys: ['a', 'b', 'plan_id'])"),
-            "{msg}"
-        );
+        assert!(msg.contains("returned no 'nope' (its keys: ['a', 'b', 'plan_id'])"), "{msg}");
         let msg = one("__from_step_3__:k", 4).unwrap_err().to_string();
         assert!(msg.contains("returned str, not a dict"), "{msg}");
         let msg = one("__from_step_1__", 3).unwrap_err().to_string();
         assert!(msg.contains("status 'failed'"), "{msg}");
         let msg = one("__from_step_2__", 3).unwrap_err().to_string();
-        assert!(
-            msg.contains("outside Pilot") && !msg.contains("cancel_workflow"),
-            "{msg}"
-        );
+        assert!(msg.contains("outside Pilot") && !msg.contains("cancel_workflow"), "{msg}");
     }
 }

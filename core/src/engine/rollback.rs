@@ -27,27 +27,16 @@ fn entry(step: i64, tool: &str, status: &str) -> Map<String, Value> {
 pub fn rollback(wf: &mut Workflow, env: &Env, opts: &Options) -> Result<Transition, PilotError> {
     if matches!(
         wf.state,
-        WorkflowState::Draft
-            | WorkflowState::Completed
-            | WorkflowState::RollingBack
-            | WorkflowState::Cancelled
+        WorkflowState::Draft | WorkflowState::Completed | WorkflowState::RollingBack | WorkflowState::Cancelled
     ) {
-        return Err(PilotError::RollbackBadState {
-            id: wf.id.clone(),
-            state: wf.state.as_str().into(),
-        });
+        return Err(PilotError::RollbackBadState { id: wf.id.clone(), state: wf.state.as_str().into() });
     }
     let mut tx = Tx::new(wf, env);
     tx.wf.state = WorkflowState::RollingBack;
     tx.log("rollback_started", "");
     tx.changes.rollback_results = true;
     let mut results = Vec::new();
-    for s in tx
-        .wf
-        .steps
-        .iter()
-        .filter(|s| s.status_is(status::PARTIALLY_ROLLED_BACK))
-    {
+    for s in tx.wf.steps.iter().filter(|s| s.status_is(status::PARTIALLY_ROLLED_BACK)) {
         let mut e = entry(s.index, &s.rollback_tool, "partial");
         e.insert("reason".into(), Value::from(text::EARLIER_PARTIAL_REASON));
         e.insert("left_behind".into(), Value::from(leaves_behind(s)));
@@ -66,19 +55,12 @@ fn finish_rollback(tx: Tx, checkpoint: Checkpoint) -> Transition {
                 .wf
                 .rollback_results
                 .iter()
-                .filter(|r| {
-                    matches!(
-                        r.get("status").and_then(Value::as_str),
-                        Some("failed" | "unknown")
-                    )
-                })
+                .filter(|r| matches!(r.get("status").and_then(Value::as_str), Some("failed" | "unknown")))
                 .map(|r| {
                     (
                         r.get("step").and_then(Value::as_i64).unwrap_or(-1),
                         r.get("tool").map(crate::pyfmt::py_str).unwrap_or_default(),
-                        r.get("status")
-                            .map(crate::pyfmt::py_str)
-                            .unwrap_or_default(),
+                        r.get("status").map(crate::pyfmt::py_str).unwrap_or_default(),
                     )
                 })
                 .collect();
@@ -100,10 +82,7 @@ fn undo_failed(tx: &mut Tx, index: i64, rollback_tool: &str, message: String) {
     let mut e = entry(index, rollback_tool, "failed");
     e.insert("error".into(), Value::from(message.clone()));
     push(tx, e);
-    tx.log(
-        "rollback_failed",
-        format!("Step {index}: {rollback_tool} → {message}"),
-    );
+    tx.log("rollback_failed", format!("Step {index}: {rollback_tool} → {message}"));
 }
 
 /// Undoes successful steps below position `below`, highest first, until an undo must be
@@ -116,20 +95,12 @@ fn walk_down(tx: &mut Tx, opts: &Options, below: usize) -> Checkpoint {
         if !step.status_is(status::SUCCESS) {
             continue;
         }
-        let (index, skill, tool, rb) = (
-            step.index,
-            step.skill.clone(),
-            step.tool.clone(),
-            step.rollback_tool.clone(),
-        );
+        let (index, skill, tool, rb) = (step.index, step.skill.clone(), step.tool.clone(), step.rollback_tool.clone());
         if rb.is_empty() {
             // A gate records a decision and a catalog read changes nothing.
             if !step.is_gate() && !is_read_only(step) {
                 let mut e = entry(index, &tool, "not_reversible");
-                e.insert(
-                    "reason".into(),
-                    Value::from(text::not_reversible_reason(&tool)),
-                );
+                e.insert("reason".into(), Value::from(text::not_reversible_reason(&tool)));
                 push(tx, e);
             }
             continue;
@@ -146,12 +117,7 @@ fn walk_down(tx: &mut Tx, opts: &Options, below: usize) -> Checkpoint {
             }
         };
         if let Some(key) = first_redacted_secret_in(&params) {
-            undo_failed(
-                tx,
-                index,
-                &rb,
-                PilotError::RedactedSecret { index, key }.to_string(),
-            );
+            undo_failed(tx, index, &rb, PilotError::RedactedSecret { index, key }.to_string());
             continue;
         }
         // Write-ahead: the undo is in flight until its result is reported. Should the
@@ -161,22 +127,14 @@ fn walk_down(tx: &mut Tx, opts: &Options, below: usize) -> Checkpoint {
         let mut e = entry(index, &rb, "unknown");
         e.insert("error".into(), Value::from(text::UNDO_IN_FLIGHT));
         push(tx, e);
-        return Checkpoint::Dispatch(vec![DispatchRequest {
-            index,
-            skill,
-            tool: rb,
-            params,
-            group_id,
-            undo: true,
-        }]);
+        return Checkpoint::Dispatch(vec![DispatchRequest { index, skill, tool: rb, params, group_id, undo: true }]);
     }
     tx.wf.state = WorkflowState::Failed;
-    let incomplete = tx.wf.rollback_results.iter().any(|r| {
-        matches!(
-            r.get("status").and_then(Value::as_str),
-            Some("failed" | "unknown")
-        )
-    });
+    let incomplete = tx
+        .wf
+        .rollback_results
+        .iter()
+        .any(|r| matches!(r.get("status").and_then(Value::as_str), Some("failed" | "unknown")));
     if incomplete {
         tx.wf.blocked_reason = "rollback_failed".into();
     }
@@ -214,10 +172,7 @@ pub(crate) fn report_undo(
             let mut e = entry(index, &rb, "unknown");
             e.insert("error".into(), Value::from(message.clone()));
             push(&mut tx, e);
-            tx.log(
-                "rollback_unknown",
-                format!("Step {index}: {rb} → {message}"),
-            );
+            tx.log("rollback_unknown", format!("Step {index}: {rb} → {message}"));
         }
         Verdict::Failed { message, .. } => {
             // still `success`: a later rollback tries this undo again
@@ -227,11 +182,7 @@ pub(crate) fn report_undo(
         Verdict::Success(result) => {
             let left = leaves_behind(&tx.wf.steps[pos]);
             let partial = !left.is_empty();
-            tx.step(pos).set_status(if partial {
-                status::PARTIALLY_ROLLED_BACK
-            } else {
-                status::ROLLED_BACK
-            });
+            tx.step(pos).set_status(if partial { status::PARTIALLY_ROLLED_BACK } else { status::ROLLED_BACK });
             let label = if partial { "partial" } else { "success" };
             let mut e = entry(index, &rb, label);
             e.insert("result".into(), result);

@@ -21,11 +21,7 @@ pub fn run(wf: &mut Workflow, env: &Env, opts: &Options) -> Result<Transition, P
 }
 
 pub(crate) fn finish(tx: Tx, checkpoint: Checkpoint) -> Transition {
-    Transition {
-        checkpoint,
-        changes: tx.changes,
-        error: None,
-    }
+    Transition { checkpoint, changes: tx.changes, error: None }
 }
 
 fn id_state(wf: &Workflow) -> (String, String) {
@@ -49,11 +45,7 @@ pub(crate) fn dispatch_refusal(
         .collect();
     let (id, state) = id_state(wf);
     if !handed.is_empty() {
-        return Some(PilotError::HandedOut {
-            id,
-            state,
-            steps: handed,
-        });
+        return Some(PilotError::HandedOut { id, state, steps: handed });
     }
     let preflight = opts.preflight?;
     let remaining: Vec<_> = wf
@@ -63,19 +55,13 @@ pub(crate) fn dispatch_refusal(
         .filter(|(pos, s)| s.status_is(status::PENDING) && Some(*pos) != gate && !s.is_gate())
         .map(|(_, s)| s)
         .collect();
-    preflight(&remaining)
-        .err()
-        .map(|reason| PilotError::PreflightRefused { id, state, reason })
+    preflight(&remaining).err().map(|reason| PilotError::PreflightRefused { id, state, reason })
 }
 
 /// The body of a run, shared with approve (which runs on after the gate).
 /// `check_dispatcher` is false when the caller (approve) already ran the dispatcher checks
 /// before changing the record: once anything changed, a run must not be refused.
-pub(crate) fn run_in(
-    tx: &mut Tx,
-    opts: &Options,
-    check_dispatcher: bool,
-) -> Result<Ran, PilotError> {
+pub(crate) fn run_in(tx: &mut Tx, opts: &Options, check_dispatcher: bool) -> Result<Ran, PilotError> {
     let (id, state) = id_state(tx.wf);
     match tx.wf.state {
         WorkflowState::Cancelled => return Err(PilotError::RunCancelled { id, state }),
@@ -84,22 +70,14 @@ pub(crate) fn run_in(
     }
     // A step still `running` means the process that dispatched it died: its effect is
     // unknown, so it is neither skipped as done nor sent again.
-    if let Some(pos) = tx
-        .wf
-        .steps
-        .iter()
-        .position(|s| s.status_is(status::RUNNING))
-    {
+    if let Some(pos) = tx.wf.steps.iter().position(|s| s.status_is(status::RUNNING)) {
         let now = tx.now();
         let step = tx.step(pos);
         step.set_status(status::INTERRUPTED);
         step.completed_at = now;
         let (index, skill, tool) = (step.index, step.skill.clone(), step.tool.clone());
         tx.wf.state = WorkflowState::Failed;
-        tx.log(
-            "interrupted_step_detected",
-            format!("Step {index}: {tool} was 'running' when a previous run died"),
-        );
+        tx.log("interrupted_step_detected", format!("Step {index}: {tool} was 'running' when a previous run died"));
         return Ok(Ran::Crashed(text::crash_message(index, &skill, &tool)));
     }
     if check_dispatcher && opts.has_dispatcher() {
@@ -122,11 +100,7 @@ pub(crate) enum Ran {
 pub(crate) fn settle(tx: Tx, ran: Ran) -> Transition {
     match ran {
         Ran::At(checkpoint) => finish(tx, checkpoint),
-        Ran::Crashed(error) => Transition {
-            checkpoint: Checkpoint::Failed,
-            changes: tx.changes,
-            error: Some(error),
-        },
+        Ran::Crashed(error) => Transition { checkpoint: Checkpoint::Failed, changes: tx.changes, error: Some(error) },
     }
 }
 
@@ -159,18 +133,10 @@ pub(crate) fn advance(tx: &mut Tx, opts: &Options, from: usize) -> Checkpoint {
             Mode::Host { parallel_groups } => return dispatch_from(tx, pos, parallel_groups),
         }
     }
-    let handed = tx
-        .wf
-        .steps
-        .iter()
-        .filter(|s| s.status_is(status::NOT_EXECUTED))
-        .count();
+    let handed = tx.wf.steps.iter().filter(|s| s.status_is(status::NOT_EXECUTED)).count();
     if handed > 0 {
         tx.wf.state = WorkflowState::Pending;
-        tx.log(
-            "dispatch_required",
-            format!("{handed} step(s) recorded but not executed (no dispatch configured)"),
-        );
+        tx.log("dispatch_required", format!("{handed} step(s) recorded but not executed (no dispatch configured)"));
         Checkpoint::DispatchRequired
     } else {
         tx.wf.state = WorkflowState::Completed;
@@ -184,10 +150,7 @@ fn prepared_params(tx: &Tx, pos: usize) -> Result<Map<String, Value>, PilotError
     let step = &tx.wf.steps[pos];
     let resolved = resolve_params(&step.params, &tx.wf.steps, step.index)?;
     if let Some(key) = first_redacted_secret_in(&resolved) {
-        return Err(PilotError::RedactedSecret {
-            index: step.index,
-            key,
-        });
+        return Err(PilotError::RedactedSecret { index: step.index, key });
     }
     Ok(resolved)
 }
@@ -210,17 +173,12 @@ fn dispatch_from(tx: &mut Tx, pos: usize, parallel_groups: bool) -> Checkpoint {
     if parallel_groups && !group.is_empty() {
         let mut next = pos + 1;
         while let Some(sibling) = tx.wf.steps.get(next) {
-            if sibling.group_id != group || !sibling.status_is(status::PENDING) || sibling.is_gate()
-            {
+            if sibling.group_id != group || !sibling.status_is(status::PENDING) || sibling.is_gate() {
                 break;
             }
             // a sibling that reads a batch member's result must wait for it
-            let batch_indices: Vec<i64> =
-                batch.iter().map(|(p, _)| tx.wf.steps[*p].index).collect();
-            if referenced_indices(&sibling.params)
-                .iter()
-                .any(|i| batch_indices.contains(i))
-            {
+            let batch_indices: Vec<i64> = batch.iter().map(|(p, _)| tx.wf.steps[*p].index).collect();
+            if referenced_indices(&sibling.params).iter().any(|i| batch_indices.contains(i)) {
                 break;
             }
             match prepared_params(tx, next) {
@@ -258,25 +216,14 @@ pub(crate) fn error_result(message: &str) -> Value {
 fn fail_step(tx: &mut Tx, pos: usize, message: String, result: Value, unknown: bool) -> Checkpoint {
     let now = tx.now();
     let s = tx.step(pos);
-    s.set_status(if unknown {
-        status::INTERRUPTED
-    } else {
-        status::FAILED
-    });
+    s.set_status(if unknown { status::INTERRUPTED } else { status::FAILED });
     s.result = result;
     s.completed_at = now;
     let detail = format!("Step {}: {} → {}", s.index, s.tool, message);
     if tx.wf.state == WorkflowState::Running {
         tx.wf.state = WorkflowState::Failed;
     }
-    tx.log(
-        if unknown {
-            "step_effect_unknown"
-        } else {
-            "step_failed"
-        },
-        detail,
-    );
+    tx.log(if unknown { "step_effect_unknown" } else { "step_failed" }, detail);
     for p in 0..tx.wf.steps.len() {
         if tx.wf.steps[p].status_is(status::PENDING) {
             tx.step(p).set_status(status::SKIPPED);
@@ -320,21 +267,13 @@ pub fn report(
         len: wf.steps.len(),
     })?;
     if !wf.steps[pos].status_is(status::RUNNING) {
-        return Err(PilotError::ReportNotRunning {
-            id,
-            state,
-            index,
-            status: wf.steps[pos].status_text(),
-        });
+        return Err(PilotError::ReportNotRunning { id, state, index, status: wf.steps[pos].status_text() });
     }
     if rollback::undo_in_flight(wf, pos) {
         return rollback::report_undo(wf, env, pos, reported, opts);
     }
     let mut tx = Tx::new(wf, env);
-    let (skill, tool) = (
-        tx.wf.steps[pos].skill.clone(),
-        tx.wf.steps[pos].tool.clone(),
-    );
+    let (skill, tool) = (tx.wf.steps[pos].skill.clone(), tx.wf.steps[pos].tool.clone());
     let stopped = match classify(&reported, &skill, &tool) {
         Verdict::Success(result) => {
             let now = tx.now();
@@ -346,12 +285,8 @@ pub fn report(
             tx.log("step_completed", detail);
             None
         }
-        Verdict::Failed { message, result } => {
-            Some(fail_step(&mut tx, pos, message, result, false))
-        }
-        Verdict::Unknown { message, result } => {
-            Some(fail_step(&mut tx, pos, message, result, true))
-        }
+        Verdict::Failed { message, result } => Some(fail_step(&mut tx, pos, message, result, false)),
+        Verdict::Unknown { message, result } => Some(fail_step(&mut tx, pos, message, result, true)),
     };
     let waiting = running_siblings(tx.wf, pos);
     let checkpoint = if !waiting.is_empty() {
@@ -363,11 +298,7 @@ pub fn report(
             (WorkflowState::Cancelled, _) => Checkpoint::Cancelled,
             (WorkflowState::Completed, _) => Checkpoint::Completed,
             (WorkflowState::AwaitingApproval, _) => Checkpoint::AwaitingApproval(
-                tx.wf
-                    .steps
-                    .iter()
-                    .find(|s| s.is_gate() && s.status_is(status::PENDING))
-                    .map_or(-1, |s| s.index),
+                tx.wf.steps.iter().find(|s| s.is_gate() && s.status_is(status::PENDING)).map_or(-1, |s| s.index),
             ),
             (_, Some(c)) => c,
             (_, None) => Checkpoint::Failed,

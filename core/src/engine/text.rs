@@ -72,10 +72,7 @@ pub fn guest_failure(tool: &str, code: &str, stderr: &str) -> String {
 }
 
 pub fn rollback_incomplete(broken: &[(i64, String, String)]) -> String {
-    let listed: Vec<String> = broken
-        .iter()
-        .map(|(i, tool, status)| format!("step {i} {tool} {status}"))
-        .collect();
+    let listed: Vec<String> = broken.iter().map(|(i, tool, status)| format!("step {i} {tool} {status}")).collect();
     format!(
         "{} undo(s) did not complete: {}. Check each of them in the target system; \
          get_workflow_status shows every step.",

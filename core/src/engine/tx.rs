@@ -13,12 +13,7 @@ pub(crate) struct Tx<'a> {
 impl<'a> Tx<'a> {
     pub fn new(wf: &'a mut Workflow, env: &'a Env) -> Self {
         let changes = Changes::since(wf.audit_log.len());
-        Tx {
-            wf,
-            env,
-            changes,
-            now: None,
-        }
+        Tx { wf, env, changes, now: None }
     }
 
     /// The host's time as ISO-UTC (formatted once per transition).

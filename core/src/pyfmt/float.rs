@@ -16,11 +16,7 @@ fn fixed(digits: &str, decpt: i32) -> String {
     if decpt <= 0 {
         format!("0.{}{}", "0".repeat((-decpt) as usize), digits)
     } else if decpt < n {
-        format!(
-            "{}.{}",
-            &digits[..decpt as usize],
-            &digits[decpt as usize..]
-        )
+        format!("{}.{}", &digits[..decpt as usize], &digits[decpt as usize..])
     } else {
         format!("{}{}.0", digits, "0".repeat((decpt - n) as usize))
     }
@@ -28,11 +24,7 @@ fn fixed(digits: &str, decpt: i32) -> String {
 
 fn scientific(digits: &str, decpt: i32, pad_exponent: bool) -> String {
     let exp = decpt - 1;
-    let mantissa = if digits.len() > 1 {
-        format!("{}.{}", &digits[..1], &digits[1..])
-    } else {
-        digits.to_string()
-    };
+    let mantissa = if digits.len() > 1 { format!("{}.{}", &digits[..1], &digits[1..]) } else { digits.to_string() };
     let sign = if exp < 0 { "-" } else { "+" };
     if pad_exponent {
         format!("{mantissa}e{sign}{:02}", exp.abs())
@@ -45,17 +37,9 @@ fn special(x: f64) -> Option<String> {
     if x.is_nan() {
         Some("NaN".into())
     } else if x.is_infinite() {
-        Some(if x > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        })
+        Some(if x > 0.0 { "Infinity".into() } else { "-Infinity".into() })
     } else if x == 0.0 {
-        Some(if x.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        })
+        Some(if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() })
     } else {
         None
     }
@@ -68,11 +52,7 @@ pub fn py_float_repr(x: f64) -> String {
         return s;
     }
     let (digits, decpt) = shortest(x);
-    let body = if -4 < decpt && decpt <= 16 {
-        fixed(&digits, decpt)
-    } else {
-        scientific(&digits, decpt, true)
-    };
+    let body = if -4 < decpt && decpt <= 16 { fixed(&digits, decpt) } else { scientific(&digits, decpt, true) };
     if x < 0.0 {
         format!("-{body}")
     } else {
@@ -87,11 +67,7 @@ pub fn pydantic_float(x: f64) -> String {
         return s;
     }
     let (digits, decpt) = shortest(x);
-    let body = if -5 < decpt && decpt <= 16 {
-        fixed(&digits, decpt)
-    } else {
-        scientific(&digits, decpt, false)
-    };
+    let body = if -5 < decpt && decpt <= 16 { fixed(&digits, decpt) } else { scientific(&digits, decpt, false) };
     if x < 0.0 {
         format!("-{body}")
     } else {

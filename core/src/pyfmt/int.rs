@@ -26,11 +26,7 @@ pub fn parse_py_int(raw: &str) -> Option<PyInt> {
     let digits: String = body.chars().filter(|c| *c != '_').collect();
     let trimmed = digits.trim_start_matches('0');
     let magnitude = if trimmed.is_empty() { "0" } else { trimmed };
-    let text = if negative && magnitude != "0" {
-        format!("-{magnitude}")
-    } else {
-        magnitude.to_string()
-    };
+    let text = if negative && magnitude != "0" { format!("-{magnitude}") } else { magnitude.to_string() };
     let value = text.parse::<i64>().ok();
     Some(PyInt { text, value })
 }
@@ -54,9 +50,7 @@ mod tests {
 
     #[test]
     fn refuses_what_python_refuses() {
-        for bad in [
-            "", " ", "x", "1.0", "_1", "1_", "1__0", "--1", "0x1", "1e3", "+",
-        ] {
+        for bad in ["", " ", "x", "1.0", "_1", "1_", "1__0", "--1", "0x1", "1e3", "+"] {
             assert!(parse_py_int(bad).is_none(), "{bad:?}");
         }
     }

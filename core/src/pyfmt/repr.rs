@@ -28,11 +28,7 @@ pub fn py_strip(s: &str) -> &str {
 
 /// Python `repr()` of a string: single quotes unless the text holds `'` and no `"`.
 pub fn py_repr_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {

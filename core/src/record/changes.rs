@@ -18,18 +18,12 @@ pub struct Changes {
 impl Changes {
     /// Nothing changed yet; new audit entries will start after `audit_len`.
     pub fn since(audit_len: usize) -> Self {
-        Changes {
-            audit_from: audit_len,
-            ..Default::default()
-        }
+        Changes { audit_from: audit_len, ..Default::default() }
     }
 
     /// A record that must be written whole.
     pub fn whole() -> Self {
-        Changes {
-            all: true,
-            ..Default::default()
-        }
+        Changes { all: true, ..Default::default() }
     }
 
     pub fn step(&mut self, pos: usize) {

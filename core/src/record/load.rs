@@ -27,55 +27,34 @@ const STEP_FIELDS: [&str; 12] = [
 ];
 
 fn fault(fault: RecordFault, detail: impl Into<String>) -> PilotError {
-    PilotError::InvalidRecord {
-        fault,
-        detail: detail.into(),
-    }
+    PilotError::InvalidRecord { fault, detail: detail.into() }
 }
 
 /// Parses the text of a stored `data` column.
 pub fn workflow_from_json(text: &str) -> Result<Workflow, PilotError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        fault(
-            RecordFault::JsonDecode,
-            format!("the stored data is not JSON: {e}"),
-        )
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| fault(RecordFault::JsonDecode, format!("the stored data is not JSON: {e}")))?;
     workflow_from_value(value)
 }
 
-fn take_str(
-    m: &mut Map<String, Value>,
-    key: &str,
-    ctx: &str,
-) -> Result<Option<String>, PilotError> {
+fn take_str(m: &mut Map<String, Value>, key: &str, ctx: &str) -> Result<Option<String>, PilotError> {
     match m.remove(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(fault(
             RecordFault::Type,
-            format!(
-                "{ctx} field '{key}' must be a string, found {}",
-                crate::pyfmt::py_type_name(&other)
-            ),
+            format!("{ctx} field '{key}' must be a string, found {}", crate::pyfmt::py_type_name(&other)),
         )),
     }
 }
 
-fn take_map(
-    m: &mut Map<String, Value>,
-    key: &str,
-    ctx: &str,
-) -> Result<Option<Map<String, Value>>, PilotError> {
+fn take_map(m: &mut Map<String, Value>, key: &str, ctx: &str) -> Result<Option<Map<String, Value>>, PilotError> {
     match m.remove(key) {
         None => Ok(None),
         Some(Value::Object(o)) => Ok(Some(o)),
         Some(other) => Err(fault(
             RecordFault::Type,
-            format!(
-                "{ctx} field '{key}' must be an object, found {}",
-                crate::pyfmt::py_type_name(&other)
-            ),
+            format!("{ctx} field '{key}' must be an object, found {}", crate::pyfmt::py_type_name(&other)),
         )),
     }
 }
@@ -89,17 +68,11 @@ fn step_from_value(pos: usize, v: Value) -> Result<WorkflowStep, PilotError> {
         ));
     };
     if let Some(extra) = m.keys().find(|k| !STEP_FIELDS.contains(&k.as_str())) {
-        return Err(fault(
-            RecordFault::Type,
-            format!("{ctx} has an unexpected field '{extra}'"),
-        ));
+        return Err(fault(RecordFault::Type, format!("{ctx} has an unexpected field '{extra}'")));
     }
     for required in ["index", "action", "skill", "tool", "params"] {
         if !m.contains_key(required) {
-            return Err(fault(
-                RecordFault::Type,
-                format!("{ctx} is missing the required field '{required}'"),
-            ));
+            return Err(fault(RecordFault::Type, format!("{ctx} is missing the required field '{required}'")));
         }
     }
     let index = match m.remove("index") {
@@ -107,10 +80,7 @@ fn step_from_value(pos: usize, v: Value) -> Result<WorkflowStep, PilotError> {
         Some(other) => {
             return Err(fault(
                 RecordFault::Type,
-                format!(
-                    "{ctx} field 'index' must be an integer, found {}",
-                    crate::pyfmt::py_type_name(&other)
-                ),
+                format!("{ctx} field 'index' must be an integer, found {}", crate::pyfmt::py_type_name(&other)),
             ))
         }
         None => 0,
@@ -147,8 +117,7 @@ fn audit_from_value(pos: usize, v: Value) -> Result<AuditEntry, PilotError> {
 }
 
 fn required_str(m: &mut Map<String, Value>, key: &str) -> Result<String, PilotError> {
-    take_str(m, key, "the record")?
-        .ok_or_else(|| fault(RecordFault::Key, format!("the record has no '{key}'")))
+    take_str(m, key, "the record")?.ok_or_else(|| fault(RecordFault::Key, format!("the record has no '{key}'")))
 }
 
 /// Builds a record from a decoded `data` value.
@@ -156,26 +125,18 @@ pub fn workflow_from_value(v: Value) -> Result<Workflow, PilotError> {
     let Value::Object(mut m) = v else {
         return Err(fault(
             RecordFault::Attribute,
-            format!(
-                "the stored data is {}, not an object",
-                crate::pyfmt::py_type_name(&v)
-            ),
+            format!("the stored data is {}, not an object", crate::pyfmt::py_type_name(&v)),
         ));
     };
     let steps = match m.remove("steps") {
         None => Vec::new(),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| step_from_value(i, s))
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Array(items)) => {
+            items.into_iter().enumerate().map(|(i, s)| step_from_value(i, s)).collect::<Result<Vec<_>, _>>()?
+        }
         Some(other) => {
             return Err(fault(
                 RecordFault::Type,
-                format!(
-                    "'steps' must be a list, found {}",
-                    crate::pyfmt::py_type_name(&other)
-                ),
+                format!("'steps' must be a list, found {}", crate::pyfmt::py_type_name(&other)),
             ))
         }
     };
@@ -187,10 +148,7 @@ pub fn workflow_from_value(v: Value) -> Result<Workflow, PilotError> {
         Some(other) => {
             return Err(fault(
                 RecordFault::Value,
-                format!(
-                    "{} is not a valid WorkflowState",
-                    crate::pyfmt::py_repr(&other)
-                ),
+                format!("{} is not a valid WorkflowState", crate::pyfmt::py_repr(&other)),
             ))
         }
     };
@@ -199,22 +157,15 @@ pub fn workflow_from_value(v: Value) -> Result<Workflow, PilotError> {
     let updated_at = required_str(&mut m, "updated_at")?;
     let audit_log = match m.remove("audit_log") {
         None => Vec::new(),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| audit_from_value(i, e))
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Array(items)) => {
+            items.into_iter().enumerate().map(|(i, e)| audit_from_value(i, e)).collect::<Result<Vec<_>, _>>()?
+        }
         Some(_) => return Err(fault(RecordFault::Type, "'audit_log' must be a list")),
     };
     let rollback_results = match m.remove("rollback_results") {
         None => Vec::new(),
         Some(Value::Array(items)) => items,
-        Some(_) => {
-            return Err(fault(
-                RecordFault::Type,
-                "'rollback_results' must be a list",
-            ))
-        }
+        Some(_) => return Err(fault(RecordFault::Type, "'rollback_results' must be a list")),
     };
     let authors = match m.remove("authors") {
         None => Vec::new(),

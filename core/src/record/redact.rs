@@ -37,11 +37,7 @@ pub fn redact_value(v: &Value) -> Value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, item)| {
-                    let masked = if is_sensitive_key(k) {
-                        Value::from(REDACTED)
-                    } else {
-                        redact_value(item)
-                    };
+                    let masked = if is_sensitive_key(k) { Value::from(REDACTED) } else { redact_value(item) };
                     (k.clone(), masked)
                 })
                 .collect::<Map<_, _>>(),
@@ -85,21 +81,14 @@ mod tests {
         assert!(is_sensitive_key("KUBECONFIG"));
         assert!(!is_sensitive_key("db_password"));
         assert!(!is_sensitive_key("apiToken"));
-        let v =
-            json!({"a": {"password": {"nested": 1}, "b": [{"token": 5}]}, "client_secret": "x"});
-        assert_eq!(
-            redact_value(&v),
-            json!({"a": {"password": "***", "b": [{"token": "***"}]}, "client_secret": "x"})
-        );
+        let v = json!({"a": {"password": {"nested": 1}, "b": [{"token": 5}]}, "client_secret": "x"});
+        assert_eq!(redact_value(&v), json!({"a": {"password": "***", "b": [{"token": "***"}]}, "client_secret": "x"}));
     }
 
     #[test]
     fn finds_lost_secrets() {
         assert_eq!(first_redacted_secret(&json!({"x": "***"})), None);
-        assert_eq!(
-            first_redacted_secret(&json!({"a": [{"Password": "***"}]})),
-            Some("Password".to_string())
-        );
+        assert_eq!(first_redacted_secret(&json!({"a": [{"Password": "***"}]})), Some("Password".to_string()));
         assert_eq!(first_redacted_secret(&json!({"password": "real"})), None);
     }
 }

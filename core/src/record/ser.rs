@@ -17,21 +17,13 @@ pub struct Persisted<'a>(pub &'a Workflow);
 
 impl Serialize for Live<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        WorkflowSer {
-            wf: self.0,
-            redact: false,
-        }
-        .serialize(s)
+        WorkflowSer { wf: self.0, redact: false }.serialize(s)
     }
 }
 
 impl Serialize for Persisted<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        WorkflowSer {
-            wf: self.0,
-            redact: true,
-        }
-        .serialize(s)
+        WorkflowSer { wf: self.0, redact: true }.serialize(s)
     }
 }
 
@@ -69,10 +61,7 @@ impl Serialize for StepsSer<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.steps.len()))?;
         for step in self.steps {
-            seq.serialize_element(&StepSer {
-                step,
-                redact: self.redact,
-            })?;
+            seq.serialize_element(&StepSer { step, redact: self.redact })?;
         }
         seq.end()
     }
@@ -82,10 +71,7 @@ impl Serialize for ValuesSer<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.items.len()))?;
         for v in self.items {
-            seq.serialize_element(&ValueSer {
-                v,
-                redact: self.redact,
-            })?;
+            seq.serialize_element(&ValueSer { v, redact: self.redact })?;
         }
         seq.end()
     }
@@ -99,39 +85,15 @@ impl Serialize for WorkflowSer<'_> {
         st.serialize_field("id", &wf.id)?;
         st.serialize_field("workflow_type", &wf.workflow_type)?;
         st.serialize_field("state", wf.state.as_str())?;
-        st.serialize_field(
-            "steps",
-            &StepsSer {
-                steps: &wf.steps,
-                redact,
-            },
-        )?;
-        st.serialize_field(
-            "params",
-            &MapSer {
-                m: &wf.params,
-                redact,
-            },
-        )?;
+        st.serialize_field("steps", &StepsSer { steps: &wf.steps, redact })?;
+        st.serialize_field("params", &MapSer { m: &wf.params, redact })?;
         st.serialize_field("created_at", &wf.created_at)?;
         st.serialize_field("updated_at", &wf.updated_at)?;
         st.serialize_field("approved_by", &wf.approved_by)?;
-        st.serialize_field(
-            "diff_report",
-            &MapSer {
-                m: &wf.diff_report,
-                redact,
-            },
-        )?;
+        st.serialize_field("diff_report", &MapSer { m: &wf.diff_report, redact })?;
         st.serialize_field("audit_log", &wf.audit_log)?;
         st.serialize_field("blocked_reason", &wf.blocked_reason)?;
-        st.serialize_field(
-            "rollback_results",
-            &ValuesSer {
-                items: &wf.rollback_results,
-                redact,
-            },
-        )?;
+        st.serialize_field("rollback_results", &ValuesSer { items: &wf.rollback_results, redact })?;
         st.serialize_field("created_by", &wf.created_by)?;
         st.serialize_field("authors", &wf.authors)?;
         st.end()
@@ -157,37 +119,13 @@ impl Serialize for StepSer<'_> {
         st.serialize_field("action", &step.action)?;
         st.serialize_field("skill", &step.skill)?;
         st.serialize_field("tool", &step.tool)?;
-        st.serialize_field(
-            "params",
-            &MapSer {
-                m: &step.params,
-                redact,
-            },
-        )?;
-        st.serialize_field(
-            "status",
-            &ValueSer {
-                v: &step.status,
-                redact,
-            },
-        )?;
-        st.serialize_field(
-            "result",
-            &ValueSer {
-                v: &step.result,
-                redact,
-            },
-        )?;
+        st.serialize_field("params", &MapSer { m: &step.params, redact })?;
+        st.serialize_field("status", &ValueSer { v: &step.status, redact })?;
+        st.serialize_field("result", &ValueSer { v: &step.result, redact })?;
         st.serialize_field("started_at", &step.started_at)?;
         st.serialize_field("completed_at", &step.completed_at)?;
         st.serialize_field("rollback_tool", &step.rollback_tool)?;
-        st.serialize_field(
-            "rollback_params",
-            &MapSer {
-                m: &step.rollback_params,
-                redact,
-            },
-        )?;
+        st.serialize_field("rollback_params", &MapSer { m: &step.rollback_params, redact })?;
         st.serialize_field("group_id", &step.group_id)?;
         st.end()
     }
@@ -195,11 +133,7 @@ impl Serialize for StepSer<'_> {
 
 impl Serialize for WorkflowStep {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        StepSer {
-            step: self,
-            redact: false,
-        }
-        .serialize(s)
+        StepSer { step: self, redact: false }.serialize(s)
     }
 }
 
@@ -210,13 +144,7 @@ impl Serialize for MapSer<'_> {
             if self.redact && is_sensitive_key(k) {
                 map.serialize_entry(k, REDACTED)?;
             } else {
-                map.serialize_entry(
-                    k,
-                    &ValueSer {
-                        v,
-                        redact: self.redact,
-                    },
-                )?;
+                map.serialize_entry(k, &ValueSer { v, redact: self.redact })?;
             }
         }
         map.end()
@@ -226,16 +154,8 @@ impl Serialize for MapSer<'_> {
 impl Serialize for ValueSer<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.v {
-            Value::Object(m) => MapSer {
-                m,
-                redact: self.redact,
-            }
-            .serialize(s),
-            Value::Array(items) => ValuesSer {
-                items,
-                redact: self.redact,
-            }
-            .serialize(s),
+            Value::Object(m) => MapSer { m, redact: self.redact }.serialize(s),
+            Value::Array(items) => ValuesSer { items, redact: self.redact }.serialize(s),
             other => other.serialize(s),
         }
     }

@@ -42,35 +42,29 @@ impl WorkflowState {
     }
 
     pub fn parse(s: &str) -> Result<Self, PilotError> {
-        WorkflowState::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| {
-                let removed = matches!(s, "monitoring" | "committing" | "blocked_by_policy");
-                PilotError::InvalidRecord {
-                    fault: RecordFault::Value,
-                    detail: if removed {
-                        format!(
+        WorkflowState::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| {
+            let removed = matches!(s, "monitoring" | "committing" | "blocked_by_policy");
+            PilotError::InvalidRecord {
+                fault: RecordFault::Value,
+                detail: if removed {
+                    format!(
                         "'{s}' is not a valid WorkflowState: that state belongs to vmware-pilot \
                          1.4 and was removed in 2.x, so this workflow cannot continue; cancel \
                          the work it describes by hand and create a new plan"
                     )
-                    } else {
-                        format!(
-                            "'{s}' is not a valid WorkflowState (valid: draft, pending, running, \
+                } else {
+                    format!(
+                        "'{s}' is not a valid WorkflowState (valid: draft, pending, running, \
                          awaiting_approval, rolling_back, completed, failed, cancelled)"
-                        )
-                    },
-                }
-            })
+                    )
+                },
+            }
+        })
     }
 
     /// completed, failed, cancelled.
     pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            WorkflowState::Completed | WorkflowState::Failed | WorkflowState::Cancelled
-        )
+        matches!(self, WorkflowState::Completed | WorkflowState::Failed | WorkflowState::Cancelled)
     }
 }
 

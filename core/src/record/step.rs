@@ -121,9 +121,7 @@ impl WorkflowStep {
     }
 
     pub fn is_known_status(&self) -> bool {
-        self.status
-            .as_str()
-            .is_some_and(|s| status::KNOWN.contains(&s))
+        self.status.as_str().is_some_and(|s| status::KNOWN.contains(&s))
     }
 
     /// `running` or `interrupted`: a call whose effect nobody knows.
@@ -132,10 +130,6 @@ impl WorkflowStep {
     }
 
     pub fn step_ref(&self) -> crate::error::StepRef {
-        crate::error::StepRef {
-            index: self.index,
-            skill: self.skill.clone(),
-            tool: self.tool.clone(),
-        }
+        crate::error::StepRef { index: self.index, skill: self.skill.clone(), tool: self.tool.clone() }
     }
 }

@@ -68,11 +68,7 @@ impl Workflow {
     /// Appends an audit entry and bumps `updated_at` (the only thing that bumps it).
     pub fn log(&mut self, env: &Env, action: &str, detail: impl Into<String>) {
         let ts = env.iso_now();
-        self.audit_log.push(AuditEntry {
-            ts: ts.clone(),
-            action: action.into(),
-            detail: detail.into(),
-        });
+        self.audit_log.push(AuditEntry { ts: ts.clone(), action: action.into(), detail: detail.into() });
         self.updated_at = ts;
     }
 
@@ -87,9 +83,7 @@ impl Workflow {
 
     /// The first step that is `pending` or `running`.
     pub fn current_step(&self) -> Option<&WorkflowStep> {
-        self.steps
-            .iter()
-            .find(|s| s.status_is(status::PENDING) || s.status_is(status::RUNNING))
+        self.steps.iter().find(|s| s.status_is(status::PENDING) || s.status_is(status::RUNNING))
     }
 
     /// Steps whose status is `success` (approved gates included), in order.

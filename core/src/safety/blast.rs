@@ -23,10 +23,7 @@ fn key_tokens(key: &str) -> Vec<String> {
     let chars: Vec<char> = key.chars().collect();
     let mut spaced = String::with_capacity(key.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
-        if i > 0
-            && c.is_ascii_uppercase()
-            && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit())
-        {
+        if i > 0 && c.is_ascii_uppercase() && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit()) {
             spaced.push(' ');
         }
         spaced.push(c);
@@ -56,9 +53,7 @@ pub fn is_secret_name(key: &str) -> bool {
         "bearer",
         "authorization",
     ];
-    const NOT_SECRET_TAILS: [&str; 8] = [
-        "count", "type", "mode", "url", "name", "id", "expiry", "ttl",
-    ];
+    const NOT_SECRET_TAILS: [&str; 8] = ["count", "type", "mode", "url", "name", "id", "expiry", "ttl"];
     let tokens = key_tokens(key);
     let has = |t: &str| tokens.iter().any(|x| x == t);
     let joined: String = tokens.concat();
@@ -68,9 +63,7 @@ pub fn is_secret_name(key: &str) -> bool {
         || (has("api") && has("key"))
         || (has("private") && has("key"))
         || (has("auth") && has("key"));
-    hit && !tokens
-        .last()
-        .is_some_and(|t| NOT_SECRET_TAILS.contains(&t.as_str()))
+    hit && !tokens.last().is_some_and(|t| NOT_SECRET_TAILS.contains(&t.as_str()))
 }
 
 /// `v` with every value under a secret-looking key replaced by `***`.
@@ -78,16 +71,7 @@ pub fn redact_preview(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, x)| {
-                    (
-                        k.clone(),
-                        if is_secret_name(k) {
-                            Value::from("***")
-                        } else {
-                            redact_preview(x)
-                        },
-                    )
-                })
+                .map(|(k, x)| (k.clone(), if is_secret_name(k) { Value::from("***") } else { redact_preview(x) }))
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(redact_preview).collect()),
@@ -110,17 +94,9 @@ fn rollback_ref(s: &WorkflowStep) -> Value {
     Value::Object(m)
 }
 
-fn listed(
-    out: &mut Map<String, Value>,
-    key: &str,
-    steps: &[&WorkflowStep],
-    entry: fn(&WorkflowStep) -> Value,
-) {
+fn listed(out: &mut Map<String, Value>, key: &str, steps: &[&WorkflowStep], entry: fn(&WorkflowStep) -> Value) {
     out.insert(format!("{key}_count"), Value::from(steps.len()));
-    out.insert(
-        key.into(),
-        Value::Array(steps.iter().take(CAP).map(|s| entry(s)).collect()),
-    );
+    out.insert(key.into(), Value::Array(steps.iter().take(CAP).map(|s| entry(s)).collect()));
 }
 
 fn unknown_effect_steps(wf: &Workflow) -> Vec<&WorkflowStep> {
@@ -175,21 +151,10 @@ pub fn unmeasured(wf: &Workflow, acknowledged: bool) -> Vec<String> {
 
 fn common(wf: &Workflow, state_after: &str, acknowledged: bool) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert(
-        "workflow".into(),
-        json!({"id": wf.id, "type": wf.workflow_type, "state": wf.state.as_str()}),
-    );
+    m.insert("workflow".into(), json!({"id": wf.id, "type": wf.workflow_type, "state": wf.state.as_str()}));
     m.insert("state_after".into(), Value::from(state_after));
-    listed(
-        &mut m,
-        "unknown_effects",
-        &unknown_effect_steps(wf),
-        step_ref,
-    );
-    m.insert(
-        "unknown_effects_acknowledged".into(),
-        Value::Bool(acknowledged),
-    );
+    listed(&mut m, "unknown_effects", &unknown_effect_steps(wf), step_ref);
+    m.insert("unknown_effects_acknowledged".into(), Value::Bool(acknowledged));
     m
 }
 
@@ -203,44 +168,18 @@ pub fn rollback_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
     let executed: Vec<&WorkflowStep> = wf
         .steps
         .iter()
-        .filter(|s| {
-            s.status_is(status::SUCCESS)
-                && !s.is_gate()
-                && !(is_read_only(s) && s.rollback_tool.is_empty())
-        })
+        .filter(|s| s.status_is(status::SUCCESS) && !s.is_gate() && !(is_read_only(s) && s.rollback_tool.is_empty()))
         .collect();
-    let undo: Vec<&WorkflowStep> = executed
-        .iter()
-        .rev()
-        .filter(|s| !s.rollback_tool.is_empty())
-        .copied()
-        .collect();
-    let left: Vec<&WorkflowStep> = executed
-        .iter()
-        .filter(|s| s.rollback_tool.is_empty())
-        .copied()
-        .collect();
-    let agent_side: Vec<&WorkflowStep> = wf
-        .steps
-        .iter()
-        .filter(|s| handed_out(s) && !s.rollback_tool.is_empty())
-        .collect();
-    let outside: Vec<&WorkflowStep> = wf
-        .steps
-        .iter()
-        .filter(|s| handed_out(s) && s.rollback_tool.is_empty() && !is_read_only(s))
-        .collect();
-    let partial: Vec<&WorkflowStep> = wf
-        .steps
-        .iter()
-        .filter(|s| s.status_is(status::PARTIALLY_ROLLED_BACK))
-        .collect();
+    let undo: Vec<&WorkflowStep> = executed.iter().rev().filter(|s| !s.rollback_tool.is_empty()).copied().collect();
+    let left: Vec<&WorkflowStep> = executed.iter().filter(|s| s.rollback_tool.is_empty()).copied().collect();
+    let agent_side: Vec<&WorkflowStep> =
+        wf.steps.iter().filter(|s| handed_out(s) && !s.rollback_tool.is_empty()).collect();
+    let outside: Vec<&WorkflowStep> =
+        wf.steps.iter().filter(|s| handed_out(s) && s.rollback_tool.is_empty() && !is_read_only(s)).collect();
+    let partial: Vec<&WorkflowStep> = wf.steps.iter().filter(|s| s.status_is(status::PARTIALLY_ROLLED_BACK)).collect();
     let blockers: Vec<String> = if matches!(
         wf.state,
-        WorkflowState::Draft
-            | WorkflowState::Completed
-            | WorkflowState::RollingBack
-            | WorkflowState::Cancelled
+        WorkflowState::Draft | WorkflowState::Completed | WorkflowState::RollingBack | WorkflowState::Cancelled
     ) {
         vec![format!(
             "workflow is in state '{}': rollback is not possible from draft (nothing ran), completed \
@@ -253,14 +192,7 @@ pub fn rollback_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
     let mut m = common(wf, "failed", acknowledged);
     listed(&mut m, "would_roll_back", &undo, rollback_ref);
     listed(&mut m, "left_in_place", &left, step_ref);
-    m.insert(
-        "left_in_place_note".into(),
-        Value::from(if left.is_empty() {
-            ""
-        } else {
-            NOT_REVERSIBLE_NOTE
-        }),
-    );
+    m.insert("left_in_place_note".into(), Value::from(if left.is_empty() { "" } else { NOT_REVERSIBLE_NOTE }));
     listed(&mut m, "not_reversed_by_pilot", &agent_side, rollback_ref);
     listed(&mut m, "not_reversible_outside_pilot", &outside, step_ref);
     listed(&mut m, "left_behind_by_earlier_rollback", &partial, |s| {
@@ -270,11 +202,7 @@ pub fn rollback_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
     });
     m.insert(
         "not_reversible_outside_pilot_note".into(),
-        Value::from(if outside.is_empty() {
-            ""
-        } else {
-            OUTSIDE_PILOT_NOTE
-        }),
+        Value::from(if outside.is_empty() { "" } else { OUTSIDE_PILOT_NOTE }),
     );
     m.insert("blockers".into(), json!(blockers));
     m.insert("unmeasured".into(), json!(unmeasured(wf, acknowledged)));
@@ -283,28 +211,16 @@ pub fn rollback_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
 
 /// What `cancel_workflow` would leave half-applied, and what it would skip.
 pub fn cancel_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
-    let changed: Vec<&WorkflowStep> = wf
-        .steps
-        .iter()
-        .filter(|s| s.status_is(status::SUCCESS) && !s.is_gate() && !is_read_only(s))
-        .collect();
-    let outside: Vec<&WorkflowStep> = wf
-        .steps
-        .iter()
-        .filter(|s| s.status_is(status::REPORTED_DONE))
-        .collect();
-    let skipped: Vec<&WorkflowStep> = wf
-        .steps
-        .iter()
-        .filter(|s| s.status_is(status::PENDING))
-        .collect();
-    let handed: Vec<&WorkflowStep> = wf
-        .steps
-        .iter()
-        .filter(|s| s.status_is(status::NOT_EXECUTED))
-        .collect();
+    let changed: Vec<&WorkflowStep> =
+        wf.steps.iter().filter(|s| s.status_is(status::SUCCESS) && !s.is_gate() && !is_read_only(s)).collect();
+    let outside: Vec<&WorkflowStep> = wf.steps.iter().filter(|s| s.status_is(status::REPORTED_DONE)).collect();
+    let skipped: Vec<&WorkflowStep> = wf.steps.iter().filter(|s| s.status_is(status::PENDING)).collect();
+    let handed: Vec<&WorkflowStep> = wf.steps.iter().filter(|s| s.status_is(status::NOT_EXECUTED)).collect();
     let blockers: Vec<String> = if wf.state.is_terminal() {
-        vec![format!("workflow is in terminal state '{}': nothing is left to cancel; create a new plan if needed", wf.state)]
+        vec![format!(
+            "workflow is in terminal state '{}': nothing is left to cancel; create a new plan if needed",
+            wf.state
+        )]
     } else {
         Vec::new()
     };
@@ -313,14 +229,7 @@ pub fn cancel_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
     listed(&mut m, "performed_outside_pilot", &outside, step_ref);
     listed(&mut m, "would_skip", &skipped, step_ref);
     listed(&mut m, "handed_out_to_caller", &handed, step_ref);
-    m.insert(
-        "handed_out_to_caller_note".into(),
-        Value::from(if handed.is_empty() {
-            ""
-        } else {
-            HANDED_OUT_NOTE
-        }),
-    );
+    m.insert("handed_out_to_caller_note".into(), Value::from(if handed.is_empty() { "" } else { HANDED_OUT_NOTE }));
     m.insert("blockers".into(), json!(blockers));
     m.insert("unmeasured".into(), json!(unmeasured(wf, acknowledged)));
     Value::Object(m)
@@ -352,7 +261,8 @@ pub fn radius_refusal(verb: &str, wf: &Workflow, radius: &Value) -> Option<Value
 /// The answer for a stored record that cannot be read, for preview and confirm alike:
 /// unmeasured, not missing. `class` is the Python exception class upstream would name.
 pub fn unreadable(id: &str, class: &str, verb: &str) -> Value {
-    let reason = format!("the stored record could not be read ({class}), so there is no measuring what {verb} would change");
+    let reason =
+        format!("the stored record could not be read ({class}), so there is no measuring what {verb} would change");
     json!({
         "error": format!(
             "Workflow '{id}' could not be read: {reason}. Nothing was changed. The record in \
@@ -370,25 +280,10 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for k in [
-            "db_password",
-            "apiToken",
-            "clientSecret",
-            "auth_key",
-            "API_KEY",
-            "privateKey",
-            "Authorization",
-        ] {
+        for k in ["db_password", "apiToken", "clientSecret", "auth_key", "API_KEY", "privateKey", "Authorization"] {
             assert!(is_secret_name(k), "{k}");
         }
-        for k in [
-            "token_count",
-            "author",
-            "vm_name",
-            "token_type",
-            "name",
-            "keyboard",
-        ] {
+        for k in ["token_count", "author", "vm_name", "token_type", "name", "keyboard"] {
             assert!(!is_secret_name(k), "{k}");
         }
     }

@@ -27,10 +27,7 @@ pub struct GateViolation {
 
 impl GateViolation {
     pub fn label(&self) -> String {
-        format!(
-            "step {} ({}.{}: {})",
-            self.step_index, self.skill, self.tool, self.reason
-        )
+        format!("step {} ({}.{}: {})", self.step_index, self.skill, self.tool, self.reason)
     }
     pub fn to_value(&self) -> Value {
         json!({"step_index": self.step_index, "skill": self.skill, "tool": self.tool, "kind": self.kind, "reason": self.reason})
@@ -52,9 +49,7 @@ pub fn truthy_flag(v: &Value) -> bool {
 /// legacy `dry_run` passed explicitly falsy. Read generously: a false positive costs one
 /// approval step, a false negative lets a step act unapproved.
 pub fn acts(params: &Map<String, Value>) -> bool {
-    if params.get("confirm").is_some_and(truthy_flag)
-        || params.get("confirmed").is_some_and(truthy_flag)
-    {
+    if params.get("confirm").is_some_and(truthy_flag) || params.get("confirmed").is_some_and(truthy_flag) {
         return true;
     }
     matches!(params.get("dry_run"), Some(v) if !v.is_null() && !truthy_flag(v))
@@ -81,19 +76,10 @@ pub fn gate_violations(wf: &Workflow) -> Vec<GateViolation> {
             });
         }
     }
-    let gates: Vec<i64> = wf
-        .steps
-        .iter()
-        .filter(|s| s.is_gate())
-        .map(|s| s.index)
-        .collect();
+    let gates: Vec<i64> = wf.steps.iter().filter(|s| s.is_gate()).map(|s| s.index).collect();
     let flagged: Vec<i64> = found.iter().map(|v| v.step_index).collect();
     for s in &wf.steps {
-        if !s.is_gate()
-            && !flagged.contains(&s.index)
-            && acts(&s.params)
-            && !gates.iter().any(|&g| g < s.index)
-        {
+        if !s.is_gate() && !flagged.contains(&s.index) && acts(&s.params) && !gates.iter().any(|&g| g < s.index) {
             found.push(GateViolation {
                 step_index: s.index,
                 skill: s.skill.clone(),
@@ -145,11 +131,7 @@ pub fn gate_refusal(name: &str, violations: &[GateViolation], text: &RefusalText
         return Value::Null;
     };
     let labels: Vec<String> = violations.iter().map(GateViolation::label).collect();
-    let place = if text.source.is_empty() {
-        String::new()
-    } else {
-        format!(" (defined in {})", text.source)
-    };
+    let place = if text.source.is_empty() { String::new() } else { format!(" (defined in {})", text.source) };
     let how = if text.source.is_empty() {
         format!(
             "Add {} just before step {}; a single gate there covers all the steps after it. ",
@@ -190,12 +172,7 @@ pub fn gate_refusal(name: &str, violations: &[GateViolation], text: &RefusalText
 /// (`params.custom` truthy, or `_source` from a YAML file) or a type that is not a built-in
 /// name makes it custom (fail-closed).
 pub fn is_custom_workflow(wf: &Workflow) -> bool {
-    if wf
-        .params
-        .get("custom")
-        .is_some_and(crate::engine::is_truthy)
-        || wf.params.contains_key("_source")
-    {
+    if wf.params.get("custom").is_some_and(crate::engine::is_truthy) || wf.params.contains_key("_source") {
         return true;
     }
     !crate::templates::builtin_names().contains(&wf.workflow_type.as_str())

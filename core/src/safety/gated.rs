@@ -27,11 +27,7 @@ pub fn gated_tools() -> &'static Vec<(String, Vec<String>)> {
                     .map(|(skill, tools)| {
                         let list = tools
                             .as_array()
-                            .map(|a| {
-                                a.iter()
-                                    .filter_map(|t| t.as_str().map(String::from))
-                                    .collect()
-                            })
+                            .map(|a| a.iter().filter_map(|t| t.as_str().map(String::from)).collect())
                             .unwrap_or_default();
                         (skill.clone(), list)
                     })
@@ -50,19 +46,13 @@ fn index() -> &'static HashMap<String, Vec<String>> {
 /// `vmware-` is dropped from the skill (no other spelling is normalised here).
 pub fn is_gated(skill: &str, tool: &str) -> bool {
     let key = skill.strip_prefix("vmware-").unwrap_or(skill);
-    index()
-        .get(key)
-        .is_some_and(|tools| tools.iter().any(|t| t == tool))
+    index().get(key).is_some_and(|tools| tools.iter().any(|t| t == tool))
 }
 
 /// A copy of `params` that makes a gated tool act: the legacy aliases dropped and
 /// `confirm: true` set (last, unless `confirm` was already a key). Ungated tools get an
 /// unchanged copy: `confirm` is not a parameter they have.
-pub fn confirmed_params(
-    skill: &str,
-    tool: &str,
-    params: &Map<String, Value>,
-) -> Map<String, Value> {
+pub fn confirmed_params(skill: &str, tool: &str, params: &Map<String, Value>) -> Map<String, Value> {
     if !is_gated(skill, tool) {
         return params.clone();
     }
@@ -78,20 +68,11 @@ pub fn confirmed_params(
 /// For steps a caller supplies (`baseline_remediate`): params of a gated tool that already
 /// decide act-or-hold are refused — Pilot sends `confirm=True` itself after its gate, and
 /// turning a caller's `dry_run=True` into a change would betray them.
-pub fn refuse_caller_decision(
-    skill: &str,
-    tool: &str,
-    params: &Map<String, Value>,
-    place: &str,
-) -> Result<(), String> {
+pub fn refuse_caller_decision(skill: &str, tool: &str, params: &Map<String, Value>, place: &str) -> Result<(), String> {
     if !is_gated(skill, tool) {
         return Ok(());
     }
-    let mut decided: Vec<&str> = DECISION_KEYS
-        .iter()
-        .copied()
-        .filter(|k| params.contains_key(*k))
-        .collect();
+    let mut decided: Vec<&str> = DECISION_KEYS.iter().copied().filter(|k| params.contains_key(*k)).collect();
     decided.sort();
     if decided.is_empty() {
         return Ok(());
@@ -117,31 +98,13 @@ mod tests {
         assert!(is_gated("vmware-aiops", "power_off_vm"));
         assert!(!is_gated("vmware_aiops", "power_off_vm"));
         assert!(!is_gated("aiops", "power_on_vm"));
-        let p = json!({"a": 1, "dry_run": true, "confirmed": 1})
-            .as_object()
-            .unwrap()
-            .clone();
-        assert_eq!(
-            Value::Object(confirmed_params("aiops", "delete_vm", &p)),
-            json!({"a": 1, "confirm": true})
-        );
-        let q = json!({"confirm": false, "b": 2})
-            .as_object()
-            .unwrap()
-            .clone();
-        assert_eq!(
-            Value::Object(confirmed_params("aiops", "delete_vm", &q)),
-            json!({"confirm": true, "b": 2})
-        );
-        assert_eq!(
-            Value::Object(confirmed_params("aiops", "power_on_vm", &p)),
-            Value::Object(p.clone())
-        );
+        let p = json!({"a": 1, "dry_run": true, "confirmed": 1}).as_object().unwrap().clone();
+        assert_eq!(Value::Object(confirmed_params("aiops", "delete_vm", &p)), json!({"a": 1, "confirm": true}));
+        let q = json!({"confirm": false, "b": 2}).as_object().unwrap().clone();
+        assert_eq!(Value::Object(confirmed_params("aiops", "delete_vm", &q)), json!({"confirm": true, "b": 2}));
+        assert_eq!(Value::Object(confirmed_params("aiops", "power_on_vm", &p)), Value::Object(p.clone()));
         let err = refuse_caller_decision("aiops", "delete_vm", &p, "where").unwrap_err();
-        assert!(
-            err.starts_with("where: aiops:delete_vm params carry ['confirmed', 'dry_run']"),
-            "{err}"
-        );
+        assert!(err.starts_with("where: aiops:delete_vm params carry ['confirmed', 'dry_run']"), "{err}");
         assert!(refuse_caller_decision("aiops", "power_on_vm", &p, "w").is_ok());
     }
 }

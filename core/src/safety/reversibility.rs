@@ -36,10 +36,7 @@ pub fn is_read_only(step: &WorkflowStep) -> bool {
 /// What stays after `step`'s rollback runs, or `""` when the rollback is a full undo.
 pub fn leaves_behind(step: &WorkflowStep) -> String {
     let skill = bare_skill(&step.skill);
-    let Some((_, _, removers)) = CREATES
-        .iter()
-        .find(|(s, t, _)| *s == skill && *t == step.tool)
-    else {
+    let Some((_, _, removers)) = CREATES.iter().find(|(s, t, _)| *s == skill && *t == step.tool) else {
         return String::new();
     };
     if removers.contains(&step.rollback_tool.as_str()) {
@@ -67,17 +64,11 @@ mod tests {
 
     #[test]
     fn clone_powered_off_is_left_behind() {
-        let params = json!({"new_name": "web-staging"})
-            .as_object()
-            .unwrap()
-            .clone();
+        let params = json!({"new_name": "web-staging"}).as_object().unwrap().clone();
         let step = WorkflowStep::new(0, "clone", "vmware_aiops", "deploy_linked_clone", params)
             .with_rollback("power_off_vm", Map::new());
         let left = leaves_behind(&step);
-        assert!(
-            left.contains("stays") && left.contains("'web-staging'"),
-            "{left}"
-        );
+        assert!(left.contains("stays") && left.contains("'web-staging'"), "{left}");
         let deleted = step.clone().with_rollback("delete_vm", Map::new());
         assert_eq!(leaves_behind(&deleted), "");
         let other = WorkflowStep::new(0, "x", "aiops", "power_on_vm", Map::new());

@@ -31,18 +31,9 @@ impl Tier {
     }
 }
 
-const DESTRUCTIVE_HINTS: [&str; 7] = [
-    "delete",
-    "remove",
-    "destroy",
-    "force_power_off",
-    "shutdown",
-    "drop",
-    "rollback",
-];
-const READ_HINTS: [&str; 10] = [
-    "list", "get", "show", "browse", "scan", "status", "health", "fetch", "describe", "inspect",
-];
+const DESTRUCTIVE_HINTS: [&str; 7] = ["delete", "remove", "destroy", "force_power_off", "shutdown", "drop", "rollback"];
+const READ_HINTS: [&str; 10] =
+    ["list", "get", "show", "browse", "scan", "status", "health", "fetch", "describe", "inspect"];
 const ID_FRAGMENTS: [&str; 6] = ["name", "id", "vm", "segment", "rule", "policy"];
 
 /// Places one step in a tier and says what decided it: a destructive word in the tool or
@@ -51,14 +42,8 @@ const ID_FRAGMENTS: [&str; 6] = ["name", "id", "vm", "segment", "rule", "policy"
 pub fn classify_step(skill: &str, tool: &str, action: &str) -> (Tier, String) {
     let name = tool.to_lowercase();
     let action = action.to_lowercase();
-    if let Some(hit) = DESTRUCTIVE_HINTS
-        .iter()
-        .find(|h| name.contains(*h) || action.contains(*h))
-    {
-        return (
-            Tier::Destructive,
-            format!("its name contains {}", py_repr_str(hit)),
-        );
+    if let Some(hit) = DESTRUCTIVE_HINTS.iter().find(|h| name.contains(*h) || action.contains(*h)) {
+        return (Tier::Destructive, format!("its name contains {}", py_repr_str(hit)));
     }
     let risk = catalog_risk(skill, tool);
     if !risk.is_empty() {
@@ -68,24 +53,12 @@ pub fn classify_step(skill: &str, tool: &str, action: &str) -> (Tier, String) {
             "low" => Tier::Read,
             _ => Tier::Unknown,
         };
-        return (
-            tier,
-            format!("the skill catalog marks it risk {}", py_repr_str(risk)),
-        );
+        return (tier, format!("the skill catalog marks it risk {}", py_repr_str(risk)));
     }
     if let Some(hit) = READ_HINTS.iter().find(|h| name.contains(*h)) {
-        return (
-            Tier::Read,
-            format!(
-                "its name contains {}, which reads as an inspection",
-                py_repr_str(hit)
-            ),
-        );
+        return (Tier::Read, format!("its name contains {}, which reads as an inspection", py_repr_str(hit)));
     }
-    (
-        Tier::Unknown,
-        "it is not in pilot's skill catalog and its name matches no pattern".into(),
-    )
+    (Tier::Unknown, "it is not in pilot's skill catalog and its name matches no pattern".into())
 }
 
 fn finding(severity: &str, kind: &str, step: i64, message: String) -> Value {
@@ -95,8 +68,7 @@ fn finding(severity: &str, kind: &str, step: i64, message: String) -> Value {
 /// `review_workflow`: findings, a verdict and a summary. A pure function of the record.
 pub fn review(wf: &Workflow) -> Value {
     let mut findings = Vec::new();
-    let (mut destructive, mut unknown, mut read, mut write, mut gates) =
-        (vec![], vec![], vec![], vec![], vec![]);
+    let (mut destructive, mut unknown, mut read, mut write, mut gates) = (vec![], vec![], vec![], vec![], vec![]);
     let mut reasons: HashMap<i64, String> = HashMap::new();
     let mut deleted: Map<String, Value> = Map::new(); // resource → earliest deleting step
 
@@ -113,8 +85,7 @@ pub fn review(wf: &Workflow) -> Value {
                 for (k, v) in &step.params {
                     if let Value::String(s) = v {
                         let key = k.to_lowercase();
-                        if ID_FRAGMENTS.iter().any(|f| key.contains(f)) && !deleted.contains_key(s)
-                        {
+                        if ID_FRAGMENTS.iter().any(|f| key.contains(f)) && !deleted.contains_key(s) {
                             deleted.insert(s.clone(), Value::from(step.index));
                         }
                     }
@@ -131,10 +102,7 @@ pub fn review(wf: &Workflow) -> Value {
                     "low",
                     "empty_param",
                     step.index,
-                    format!(
-                        "Step {} ({}) has empty value for required-looking param '{k}'",
-                        step.index, step.tool
-                    ),
+                    format!("Step {} ({}) has empty value for required-looking param '{k}'", step.index, step.tool),
                 ));
             }
             if let Value::String(s) = v {
@@ -143,10 +111,7 @@ pub fn review(wf: &Workflow) -> Value {
                         "high",
                         "placeholder_param",
                         step.index,
-                        format!(
-                            "Step {} ({}) has placeholder value '{s}' for param '{k}'",
-                            step.index, step.tool
-                        ),
+                        format!("Step {} ({}) has placeholder value '{s}' for param '{k}'", step.index, step.tool),
                     ));
                 }
             }
@@ -172,8 +137,7 @@ pub fn review(wf: &Workflow) -> Value {
         }
     }
 
-    let by_index: HashMap<i64, &crate::record::WorkflowStep> =
-        wf.steps.iter().map(|s| (s.index, s)).collect();
+    let by_index: HashMap<i64, &crate::record::WorkflowStep> = wf.steps.iter().map(|s| (s.index, s)).collect();
     for &d in &destructive {
         if !gates.iter().any(|&a| a < d) {
             let s = by_index[&d];
@@ -224,10 +188,7 @@ pub fn review(wf: &Workflow) -> Value {
                 "medium",
                 "non_contiguous_group",
                 indices[0],
-                format!(
-                    "Parallel group '{gid}' has non-contiguous steps [{}]",
-                    listed.join(", ")
-                ),
+                format!("Parallel group '{gid}' has non-contiguous steps [{}]", listed.join(", ")),
             ));
         }
         for i in indices.iter() {
@@ -251,11 +212,7 @@ pub fn review(wf: &Workflow) -> Value {
         est = 0.5;
     }
     let est = py_round(est, 1);
-    let verdict = if findings.iter().any(|f| f["severity"] == "high") {
-        "needs_revision"
-    } else {
-        "approved"
-    };
+    let verdict = if findings.iter().any(|f| f["severity"] == "high") { "needs_revision" } else { "approved" };
     let est_value: Value = serde_json::from_str(&py_float_repr(est)).unwrap_or(json!(est));
     json!({
         "workflow_id": wf.id,

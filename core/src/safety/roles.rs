@@ -38,9 +38,7 @@ pub fn approval_refused(
     };
     match mode {
         ApproveMode::Any => None,
-        ApproveMode::None => Some(format!(
-            "role '{name}' may not approve workflows (approve: none)"
-        )),
+        ApproveMode::None => Some(format!("role '{name}' may not approve workflows (approve: none)")),
         ApproveMode::Others => {
             if wf.created_by.is_empty() {
                 Some(format!(
@@ -48,9 +46,7 @@ pub fn approval_refused(
                      was created before Pilot recorded creators, so that cannot be checked"
                 ))
             } else if wf.created_by == caller {
-                Some(format!(
-                    "role '{name}' may not approve a workflow its own token created ({caller})"
-                ))
+                Some(format!("role '{name}' may not approve a workflow its own token created ({caller})"))
             } else if wf.authors.iter().any(|a| a == caller) {
                 Some(format!(
                     "role '{name}' may not approve a workflow whose steps its own token wrote (a draft it \
@@ -91,29 +87,17 @@ mod tests {
             (me, &[], Some(ApproveMode::Others), false),
             ("token:bob", &[me], Some(ApproveMode::Others), false),
             ("", &[], Some(ApproveMode::Others), false),
-            (
-                "token:bob",
-                &["token:carol"],
-                Some(ApproveMode::Others),
-                true,
-            ),
+            ("token:bob", &["token:carol"], Some(ApproveMode::Others), true),
             ("token:bob", &[], None, false),
         ];
         for (creator, authors, mode, allowed) in cases {
             let w = wf(creator, authors);
             let refused = approval_refused(&w, me, mode.map(|m| ("ops", m)), "ops");
-            assert_eq!(
-                refused.is_none(),
-                allowed,
-                "{creator} {authors:?} {mode:?}: {refused:?}"
-            );
+            assert_eq!(refused.is_none(), allowed, "{creator} {authors:?} {mode:?}: {refused:?}");
         }
         let w = wf(me, &[]);
         let why = approval_refused(&w, me, Some(("ops", ApproveMode::Others)), "ops").unwrap();
-        assert!(
-            why.contains("role 'ops'") && why.contains("token:alice"),
-            "{why}"
-        );
+        assert!(why.contains("role 'ops'") && why.contains("token:alice"), "{why}");
         assert_eq!(ApproveMode::parse("others"), Some(ApproveMode::Others));
         assert_eq!(ApproveMode::parse("sometimes"), None);
     }

@@ -22,10 +22,7 @@ pub struct Driver<S: Storage> {
 
 impl<S: Storage> Driver<S> {
     pub fn new(store: S) -> Self {
-        Driver {
-            store,
-            copies: HashMap::new(),
-        }
+        Driver { store, copies: HashMap::new() }
     }
 
     pub fn store(&self) -> &S {
@@ -67,10 +64,7 @@ impl<S: Storage> Driver<S> {
 
     fn ensure(&mut self, id: &str) -> Result<(), PilotError> {
         if !self.copies.contains_key(id) {
-            let (wf, rev) = self
-                .store
-                .load(id)?
-                .ok_or_else(|| PilotError::NotFound { id: id.into() })?;
+            let (wf, rev) = self.store.load(id)?.ok_or_else(|| PilotError::NotFound { id: id.into() })?;
             self.copies.insert(id.to_string(), (wf, rev));
         }
         Ok(())
@@ -78,19 +72,12 @@ impl<S: Storage> Driver<S> {
 
     /// Applies a transition to the working copy and saves it. A refusal changes nothing; a
     /// failed save drops the copy and returns the store's error instead of the checkpoint.
-    pub fn apply<F>(
-        &mut self,
-        id: &str,
-        transition: F,
-    ) -> Result<(Transition, &Workflow), PilotError>
+    pub fn apply<F>(&mut self, id: &str, transition: F) -> Result<(Transition, &Workflow), PilotError>
     where
         F: FnOnce(&mut Workflow) -> Result<Transition, PilotError>,
     {
         self.ensure(id)?;
-        let (wf, rev) = self
-            .copies
-            .get_mut(id)
-            .ok_or_else(|| PilotError::NotFound { id: id.into() })?;
+        let (wf, rev) = self.copies.get_mut(id).ok_or_else(|| PilotError::NotFound { id: id.into() })?;
         let t = match transition(wf) {
             Ok(t) => t,
             Err(e) => {
@@ -112,12 +99,7 @@ impl<S: Storage> Driver<S> {
         }
     }
 
-    pub fn run(
-        &mut self,
-        id: &str,
-        env: &Env,
-        opts: &Options,
-    ) -> Result<(Transition, &Workflow), PilotError> {
+    pub fn run(&mut self, id: &str, env: &Env, opts: &Options) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| engine::run(wf, env, opts))
     }
 
@@ -140,26 +122,14 @@ impl<S: Storage> Driver<S> {
         env: &Env,
         opts: &Options,
     ) -> Result<(Transition, &Workflow), PilotError> {
-        self.apply(id, |wf| {
-            engine::approve(wf, env, approver, acknowledge_not_executed, opts)
-        })
+        self.apply(id, |wf| engine::approve(wf, env, approver, acknowledge_not_executed, opts))
     }
 
-    pub fn rollback(
-        &mut self,
-        id: &str,
-        env: &Env,
-        opts: &Options,
-    ) -> Result<(Transition, &Workflow), PilotError> {
+    pub fn rollback(&mut self, id: &str, env: &Env, opts: &Options) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| engine::rollback(wf, env, opts))
     }
 
-    pub fn cancel(
-        &mut self,
-        id: &str,
-        reason: &str,
-        env: &Env,
-    ) -> Result<(Transition, &Workflow), PilotError> {
+    pub fn cancel(&mut self, id: &str, reason: &str, env: &Env) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| engine::cancel(wf, env, reason))
     }
 

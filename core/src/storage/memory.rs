@@ -21,10 +21,7 @@ impl MemoryStore {
 
     /// A store that keeps records exactly as given, secrets included (a process-local cache).
     pub fn keeping_secrets() -> Self {
-        MemoryStore {
-            keep_secrets: true,
-            ..Default::default()
-        }
+        MemoryStore { keep_secrets: true, ..Default::default() }
     }
 
     /// The stored record, without copying it.
@@ -98,12 +95,7 @@ impl Storage for MemoryStore {
         Ok(self.records.get(id).cloned())
     }
 
-    fn save(
-        &mut self,
-        wf: &Workflow,
-        expected: Option<Revision>,
-        changes: &Changes,
-    ) -> Result<Revision, PilotError> {
+    fn save(&mut self, wf: &Workflow, expected: Option<Revision>, changes: &Changes) -> Result<Revision, PilotError> {
         let keep = self.keep_secrets;
         match (self.records.get_mut(&wf.id), expected) {
             (None, None) => {
@@ -117,16 +109,11 @@ impl Storage for MemoryStore {
                 expected: rev.to_string(),
                 found: "none (the record was deleted)".into(),
             }),
-            (Some((stored, rev)), Some(want)) if *rev != want => Err(PilotError::Conflict {
-                id: wf.id.clone(),
-                expected: want.to_string(),
-                found: rev.to_string(),
-            }),
+            (Some((stored, rev)), Some(want)) if *rev != want => {
+                Err(PilotError::Conflict { id: wf.id.clone(), expected: want.to_string(), found: rev.to_string() })
+            }
             (Some((stored, rev)), Some(_)) => {
-                if changes.all
-                    || stored.steps.len() != wf.steps.len()
-                    || changes.audit_from > wf.audit_log.len()
-                {
+                if changes.all || stored.steps.len() != wf.steps.len() || changes.audit_from > wf.audit_log.len() {
                     *stored = wf.clone();
                     if !keep {
                         redact_in_place(stored, None);
@@ -144,9 +131,7 @@ impl Storage for MemoryStore {
                     stored.created_by.clone_from(&wf.created_by);
                     stored.authors.clone_from(&wf.authors);
                     stored.audit_log.truncate(changes.audit_from);
-                    stored
-                        .audit_log
-                        .extend_from_slice(&wf.audit_log[changes.audit_from..]);
+                    stored.audit_log.extend_from_slice(&wf.audit_log[changes.audit_from..]);
                     if changes.rollback_results {
                         stored.rollback_results.clone_from(&wf.rollback_results);
                     }
@@ -173,11 +158,7 @@ impl Storage for MemoryStore {
     }
 
     fn list(&mut self, filter: ListFilter) -> Result<Vec<Summary>, PilotError> {
-        let rows = self
-            .records
-            .values()
-            .map(|(wf, _)| Summary::of(wf))
-            .collect();
+        let rows = self.records.values().map(|(wf, _)| Summary::of(wf)).collect();
         Ok(apply_listing(rows, filter))
     }
 

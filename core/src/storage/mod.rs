@@ -81,12 +81,7 @@ pub trait Storage {
     /// `changes` says what differs from `expected`; stores of whole rows may ignore it.
     /// Secrets must be redacted in whatever leaves the process ([`Workflow::to_db_json`]
     /// does it).
-    fn save(
-        &mut self,
-        wf: &Workflow,
-        expected: Option<Revision>,
-        changes: &Changes,
-    ) -> Result<Revision, PilotError>;
+    fn save(&mut self, wf: &Workflow, expected: Option<Revision>, changes: &Changes) -> Result<Revision, PilotError>;
 
     fn list(&mut self, filter: ListFilter) -> Result<Vec<Summary>, PilotError>;
 

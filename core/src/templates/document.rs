@@ -107,10 +107,7 @@ pub struct Parameter {
 impl Parameter {
     /// Python's rendering in a signature: `name: 'str' = ''`.
     pub fn signature_part(&self) -> String {
-        let mut ann = self
-            .python
-            .clone()
-            .unwrap_or_else(|| self.kind.python(self.items));
+        let mut ann = self.python.clone().unwrap_or_else(|| self.kind.python(self.items));
         if self.nullable && self.python.is_none() {
             ann.push_str(" | None");
         }
@@ -141,11 +138,7 @@ impl Parameter {
                 if self.nullable { " or null" } else { "" },
                 crate::pyfmt::py_type_name(v),
                 shown(),
-                if self.description.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", self.description)
-                }
+                if self.description.is_empty() { String::new() } else { format!(" ({})", self.description) }
             ));
         }
         if let (Some(items), Value::Array(list)) = (self.items, v) {
@@ -159,15 +152,10 @@ impl Parameter {
                 ));
             }
         }
-        let fails = (self.non_blank
-            && v.as_str()
-                .is_some_and(|s| crate::pyfmt::py_strip(s).is_empty()))
+        let fails = (self.non_blank && v.as_str().is_some_and(|s| crate::pyfmt::py_strip(s).is_empty()))
             || (self.non_empty
-                && (v.as_array().is_some_and(Vec::is_empty)
-                    || v.as_object().is_some_and(Map::is_empty)))
-            || self
-                .minimum
-                .is_some_and(|m| v.as_f64().is_some_and(|x| x < m))
+                && (v.as_array().is_some_and(Vec::is_empty) || v.as_object().is_some_and(Map::is_empty)))
+            || self.minimum.is_some_and(|m| v.as_f64().is_some_and(|x| x < m))
             || self.one_of.as_ref().is_some_and(|opts| !opts.contains(v));
         if fails {
             return Some(match &self.error {
@@ -186,12 +174,7 @@ impl Parameter {
                     if let Some(o) = &self.one_of {
                         rule.push(format!("one of {}", py_repr(&Value::Array(o.clone()))));
                     }
-                    format!(
-                        "{template}: {} must be {}, got {}.",
-                        self.name,
-                        rule.join(", "),
-                        shown()
-                    )
+                    format!("{template}: {} must be {}, got {}.", self.name, rule.join(", "), shown())
                 }
             });
         }
@@ -202,14 +185,7 @@ impl Parameter {
     pub fn schema(&self) -> Value {
         let mut m = Map::new();
         if let Some(t) = self.kind.json_type() {
-            m.insert(
-                "type".into(),
-                if self.nullable {
-                    serde_json::json!([t, "null"])
-                } else {
-                    Value::from(t)
-                },
-            );
+            m.insert("type".into(), if self.nullable { serde_json::json!([t, "null"]) } else { Value::from(t) });
         }
         if let (Kind::List, Some(items)) = (self.kind, self.items) {
             let mut it = Map::new();
@@ -229,15 +205,7 @@ impl Parameter {
             m.insert("pattern".into(), Value::from("\\S"));
         }
         if self.non_empty {
-            m.insert(
-                if self.kind == Kind::Object {
-                    "minProperties"
-                } else {
-                    "minItems"
-                }
-                .into(),
-                Value::from(1),
-            );
+            m.insert(if self.kind == Kind::Object { "minProperties" } else { "minItems" }.into(), Value::from(1));
         }
         if let Some(min) = self.minimum {
             m.insert("minimum".into(), serde_json::json!(min));
@@ -274,10 +242,7 @@ pub struct TemplateSource {
 }
 
 fn definition(name: &str, message: impl Into<String>) -> PilotError {
-    PilotError::TemplateDefinition {
-        template: name.to_string(),
-        message: message.into(),
-    }
+    PilotError::TemplateDefinition { template: name.to_string(), message: message.into() }
 }
 
 fn parse_parameter(template: &str, name: &str, spec: &Value) -> Result<Parameter, PilotError> {
@@ -290,54 +255,32 @@ fn parse_parameter(template: &str, name: &str, spec: &Value) -> Result<Parameter
         .ok_or_else(|| definition(template, format!("parameter '{name}' has an unknown type")))?;
     let items = match get_str("items") {
         None => None,
-        Some(t) => Some(Kind::parse(t).ok_or_else(|| {
-            definition(
-                template,
-                format!("parameter '{name}' has unknown items type"),
-            )
-        })?),
+        Some(t) => Some(
+            Kind::parse(t).ok_or_else(|| definition(template, format!("parameter '{name}' has unknown items type")))?,
+        ),
     };
     Ok(Parameter {
         name: name.to_string(),
         kind,
         items,
-        nullable: spec
-            .get("nullable")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        nullable: spec.get("nullable").and_then(Value::as_bool).unwrap_or(false),
         default: spec.get("default").cloned(),
         description: get_str("description").unwrap_or("").to_string(),
-        non_blank: spec
-            .get("non_blank")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        non_empty: spec
-            .get("non_empty")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        non_blank: spec.get("non_blank").and_then(Value::as_bool).unwrap_or(false),
+        non_empty: spec.get("non_empty").and_then(Value::as_bool).unwrap_or(false),
         minimum: spec.get("minimum").and_then(Value::as_f64),
         one_of: spec.get("one_of").and_then(Value::as_array).cloned(),
         error: get_str("error").map(String::from),
-        schema_extra: spec
-            .get("schema")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default(),
+        schema_extra: spec.get("schema").and_then(Value::as_object).cloned().unwrap_or_default(),
         python: get_str("python").map(String::from),
     })
 }
 
 impl Template {
     /// Reads a template document. `source` is set for custom templates (files).
-    pub fn from_document(
-        doc: Value,
-        source: Option<TemplateSource>,
-    ) -> Result<Template, PilotError> {
+    pub fn from_document(doc: Value, source: Option<TemplateSource>) -> Result<Template, PilotError> {
         let Value::Object(doc) = doc else {
-            return Err(definition(
-                "?",
-                "a template document must be a mapping with name and steps",
-            ));
+            return Err(definition("?", "a template document must be a mapping with name and steps"));
         };
         let name = match doc.get("name") {
             Some(Value::String(s)) => s.clone(),
@@ -350,29 +293,14 @@ impl Template {
         if !doc["steps"].is_array() {
             return Err(definition(&name, "'steps' must be a list of step mappings"));
         }
-        let description = doc
-            .get("description")
-            .map(|d| {
-                if d.is_null() {
-                    String::new()
-                } else {
-                    py_str(d)
-                }
-            })
-            .unwrap_or_default();
+        let description =
+            doc.get("description").map(|d| if d.is_null() { String::new() } else { py_str(d) }).unwrap_or_default();
         let parameters = match doc.get("parameters") {
             None => None,
-            Some(Value::Object(ps)) => Some(
-                ps.iter()
-                    .map(|(n, spec)| parse_parameter(&name, n, spec))
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-            Some(_) => {
-                return Err(definition(
-                    &name,
-                    "'parameters' must map each parameter name to its spec",
-                ))
+            Some(Value::Object(ps)) => {
+                Some(ps.iter().map(|(n, spec)| parse_parameter(&name, n, spec)).collect::<Result<Vec<_>, _>>()?)
             }
+            Some(_) => return Err(definition(&name, "'parameters' must map each parameter name to its spec")),
         };
         if let Some(ps) = &parameters {
             // Python refuses a required parameter after one with a default; so do we
@@ -393,14 +321,7 @@ impl Template {
             Some(Value::Array(a)) => a.iter().map(py_str).collect(),
             Some(other) => vec![py_str(other)],
         };
-        Ok(Template {
-            name,
-            description,
-            parameters,
-            authors,
-            doc,
-            source,
-        })
+        Ok(Template { name, description, parameters, authors, doc, source })
     }
 
     pub fn is_typed(&self) -> bool {
@@ -412,13 +333,9 @@ impl Template {
     pub fn signature(&self) -> String {
         match &self.parameters {
             None => "(**params: 'Any') -> 'Workflow'".into(),
-            Some(ps) => format!(
-                "({}) -> 'Workflow'",
-                ps.iter()
-                    .map(Parameter::signature_part)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Some(ps) => {
+                format!("({}) -> 'Workflow'", ps.iter().map(Parameter::signature_part).collect::<Vec<_>>().join(", "))
+            }
         }
     }
 
@@ -433,13 +350,9 @@ impl Template {
                 m.insert("additionalProperties".into(), Value::Bool(true));
             }
             Some(ps) => {
-                let props: Map<String, Value> =
-                    ps.iter().map(|p| (p.name.clone(), p.schema())).collect();
-                let required: Vec<Value> = ps
-                    .iter()
-                    .filter(|p| p.default.is_none())
-                    .map(|p| Value::from(p.name.clone()))
-                    .collect();
+                let props: Map<String, Value> = ps.iter().map(|p| (p.name.clone(), p.schema())).collect();
+                let required: Vec<Value> =
+                    ps.iter().filter(|p| p.default.is_none()).map(|p| Value::from(p.name.clone())).collect();
                 m.insert("properties".into(), Value::Object(props));
                 if !required.is_empty() {
                     m.insert("required".into(), Value::Array(required));
@@ -452,9 +365,6 @@ impl Template {
 
     /// Number of step entries in the document (what `list_workflows` shows for custom files).
     pub fn step_entries(&self) -> usize {
-        self.doc
-            .get("steps")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len)
+        self.doc.get("steps").and_then(Value::as_array).map_or(0, Vec::len)
     }
 }

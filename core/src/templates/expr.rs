@@ -51,11 +51,7 @@ impl Parser<'_> {
     fn ident(&mut self) -> Option<String> {
         self.skip_ws();
         let start = self.pos;
-        while self
-            .chars
-            .get(self.pos)
-            .is_some_and(|c| c.is_alphanumeric() || *c == '_')
-        {
+        while self.chars.get(self.pos).is_some_and(|c| c.is_alphanumeric() || *c == '_') {
             self.pos += 1;
         }
         (self.pos > start).then(|| self.chars[start..self.pos].iter().collect())
@@ -91,11 +87,8 @@ impl Parser<'_> {
                             return Ok(Expr::Literal(Value::String(s)));
                         }
                         Some('\\') => {
-                            let next = self
-                                .chars
-                                .get(self.pos + 1)
-                                .copied()
-                                .ok_or_else(|| self.err("dangling escape"))?;
+                            let next =
+                                self.chars.get(self.pos + 1).copied().ok_or_else(|| self.err("dangling escape"))?;
                             s.push(match next {
                                 'n' => '\n',
                                 't' => '\t',
@@ -118,20 +111,14 @@ impl Parser<'_> {
                 // only the empty object: richer objects are written as YAML mappings
                 self.pos += 1;
                 if !self.eat('}') {
-                    return Err(
-                        self.err("only the empty object {} can be written inside an expression")
-                    );
+                    return Err(self.err("only the empty object {} can be written inside an expression"));
                 }
                 Ok(Expr::Literal(Value::Object(serde_json::Map::new())))
             }
             Some(c) if c.is_ascii_digit() || c == '-' => {
                 let start = self.pos;
                 self.pos += 1;
-                while self
-                    .chars
-                    .get(self.pos)
-                    .is_some_and(|c| c.is_ascii_digit() || *c == '.')
-                {
+                while self.chars.get(self.pos).is_some_and(|c| c.is_ascii_digit() || *c == '.') {
                     self.pos += 1;
                 }
                 let text: String = self.chars[start..self.pos].iter().collect();
@@ -151,10 +138,7 @@ impl Parser<'_> {
                 }
                 let mut path = vec![name];
                 while self.eat('.') {
-                    path.push(
-                        self.ident()
-                            .ok_or_else(|| self.err("expected a field name after '.'"))?,
-                    );
+                    path.push(self.ident().ok_or_else(|| self.err("expected a field name after '.'"))?);
                 }
                 Ok(Expr::Path(path))
             }
@@ -185,11 +169,7 @@ pub fn parse_template_string(s: &str) -> Result<Vec<Piece>, String> {
             if !text.is_empty() {
                 pieces.push(Piece::Text(std::mem::take(&mut text)));
             }
-            let mut p = Parser {
-                chars: chars.clone(),
-                pos: i + 2,
-                src: s,
-            };
+            let mut p = Parser { chars: chars.clone(), pos: i + 2, src: s };
             let e = p.expr()?;
             if !p.eat('}') {
                 return Err(p.err("expected '}'"));
@@ -242,28 +222,19 @@ pub enum EvalError {
 pub fn eval(e: &Expr, scope: &Scope, ctx: &FnContext) -> Result<Value, EvalError> {
     match e {
         Expr::Literal(v) => Ok(v.clone()),
-        Expr::List(items) => Ok(Value::Array(
-            items
-                .iter()
-                .map(|i| eval(i, scope, ctx))
-                .collect::<Result<_, _>>()?,
-        )),
+        Expr::List(items) => Ok(Value::Array(items.iter().map(|i| eval(i, scope, ctx)).collect::<Result<_, _>>()?)),
         Expr::Path(path) => {
-            let mut v = scope
-                .get(&path[0])
-                .ok_or_else(|| EvalError::Definition(format!("unknown name '{}'", path[0])))?;
+            let mut v =
+                scope.get(&path[0]).ok_or_else(|| EvalError::Definition(format!("unknown name '{}'", path[0])))?;
             for field in &path[1..] {
-                v = v.get(field).ok_or_else(|| {
-                    EvalError::Definition(format!("'{}' has no field '{field}'", path.join(".")))
-                })?;
+                v = v
+                    .get(field)
+                    .ok_or_else(|| EvalError::Definition(format!("'{}' has no field '{field}'", path.join("."))))?;
             }
             Ok(v.clone())
         }
         Expr::Call(name, args) => {
-            let values = args
-                .iter()
-                .map(|a| eval(a, scope, ctx))
-                .collect::<Result<Vec<_>, _>>()?;
+            let values = args.iter().map(|a| eval(a, scope, ctx)).collect::<Result<Vec<_>, _>>()?;
             call(name, values, ctx)
         }
     }
@@ -301,28 +272,16 @@ mod tests {
 
     #[test]
     fn whole_expression_keeps_type() {
-        assert_eq!(
-            render("${vms}", json!({"vms": ["a", "b"]})),
-            json!(["a", "b"])
-        );
+        assert_eq!(render("${vms}", json!({"vms": ["a", "b"]})), json!(["a", "b"]));
         assert_eq!(render("${item.n}", json!({"item": {"n": 3}})), json!(3));
     }
 
     #[test]
     fn interpolation_is_python_str() {
         let vars = json!({"vms": ["a", "b"], "n": 3, "t": true});
-        assert_eq!(
-            render("Restart ${len(vms)} VMs: ${join(vms, ', ')}.", vars.clone()),
-            json!("Restart 2 VMs: a, b.")
-        );
-        assert_eq!(
-            render("x=${vms} ${t} ${null}", vars),
-            json!("x=['a', 'b'] True None")
-        );
-        assert_eq!(
-            render("cost $${HOME} ${'}'}", json!({})),
-            json!("cost ${HOME} }")
-        );
+        assert_eq!(render("Restart ${len(vms)} VMs: ${join(vms, ', ')}.", vars.clone()), json!("Restart 2 VMs: a, b."));
+        assert_eq!(render("x=${vms} ${t} ${null}", vars), json!("x=['a', 'b'] True None"));
+        assert_eq!(render("cost $${HOME} ${'}'}", json!({})), json!("cost ${HOME} }"));
     }
 
     #[test]
@@ -330,10 +289,7 @@ mod tests {
         let scope = Scope::new(serde_json::Map::new());
         for bad in ["${", "${foo(}", "${x}", "${len(1,}"] {
             assert!(
-                matches!(
-                    render_string(bad, &scope, &FnContext::default()),
-                    Err(EvalError::Definition(_))
-                ),
+                matches!(render_string(bad, &scope, &FnContext::default()), Err(EvalError::Definition(_))),
                 "{bad}"
             );
         }

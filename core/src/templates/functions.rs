@@ -21,39 +21,21 @@ fn def(msg: String) -> EvalError {
 
 fn arity(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), EvalError> {
     if args.len() < min || args.len() > max {
-        return Err(def(format!(
-            "{name}() takes {min}..{max} arguments, got {}",
-            args.len()
-        )));
+        return Err(def(format!("{name}() takes {min}..{max} arguments, got {}", args.len())));
     }
     Ok(())
 }
 
 fn as_map<'a>(name: &str, v: &'a Value) -> Result<&'a Map<String, Value>, EvalError> {
-    v.as_object().ok_or_else(|| {
-        def(format!(
-            "{name}() needs an object, got {}",
-            crate::pyfmt::py_type_name(v)
-        ))
-    })
+    v.as_object().ok_or_else(|| def(format!("{name}() needs an object, got {}", crate::pyfmt::py_type_name(v))))
 }
 
 fn as_list<'a>(name: &str, v: &'a Value) -> Result<&'a Vec<Value>, EvalError> {
-    v.as_array().ok_or_else(|| {
-        def(format!(
-            "{name}() needs a list, got {}",
-            crate::pyfmt::py_type_name(v)
-        ))
-    })
+    v.as_array().ok_or_else(|| def(format!("{name}() needs a list, got {}", crate::pyfmt::py_type_name(v))))
 }
 
 fn as_str<'a>(name: &str, v: &'a Value) -> Result<&'a str, EvalError> {
-    v.as_str().ok_or_else(|| {
-        def(format!(
-            "{name}() needs a string, got {}",
-            crate::pyfmt::py_type_name(v)
-        ))
-    })
+    v.as_str().ok_or_else(|| def(format!("{name}() needs a string, got {}", crate::pyfmt::py_type_name(v))))
 }
 
 /// Calls function `name`.
@@ -66,25 +48,14 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
                 Value::Array(a) => a.len(),
                 Value::Object(o) => o.len(),
                 Value::String(s) => s.chars().count(),
-                other => {
-                    return Err(def(format!(
-                        "len() of {}",
-                        crate::pyfmt::py_type_name(other)
-                    )))
-                }
+                other => return Err(def(format!("len() of {}", crate::pyfmt::py_type_name(other)))),
             }))
         }
         // join(list, sep): Python's sep.join(str(x) for x in list)
         "join" => {
             arity(name, &args, 2, 2)?;
             let sep = as_str(name, &args[1])?;
-            Ok(Value::from(
-                as_list(name, &args[0])?
-                    .iter()
-                    .map(py_str)
-                    .collect::<Vec<_>>()
-                    .join(sep),
-            ))
+            Ok(Value::from(as_list(name, &args[0])?.iter().map(py_str).collect::<Vec<_>>().join(sep)))
         }
         // concat(a, b, ...): Python's str() of each, joined
         "concat" => Ok(Value::from(args.iter().map(py_str).collect::<String>())),
@@ -92,19 +63,13 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
         "or" => {
             arity(name, &args, 1, usize::MAX)?;
             let last = args.len() - 1;
-            Ok(args
-                .iter()
-                .position(is_truthy)
-                .map_or(args[last].clone(), |i| args[i].clone()))
+            Ok(args.iter().position(is_truthy).map_or(args[last].clone(), |i| args[i].clone()))
         }
         // and(a, b, ...): the first falsy value, else the last (Python's `a and b`)
         "and" => {
             arity(name, &args, 1, usize::MAX)?;
             let last = args.len() - 1;
-            Ok(args
-                .iter()
-                .position(|v| !is_truthy(v))
-                .map_or(args[last].clone(), |i| args[i].clone()))
+            Ok(args.iter().position(|v| !is_truthy(v)).map_or(args[last].clone(), |i| args[i].clone()))
         }
         "not" => {
             arity(name, &args, 1, 1)?;
@@ -113,22 +78,12 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
         // when(cond, value[, otherwise]): value when cond is truthy, else otherwise (null)
         "when" => {
             arity(name, &args, 2, 3)?;
-            Ok(if is_truthy(&args[0]) {
-                args[1].clone()
-            } else {
-                args.get(2).cloned().unwrap_or(Value::Null)
-            })
+            Ok(if is_truthy(&args[0]) { args[1].clone() } else { args.get(2).cloned().unwrap_or(Value::Null) })
         }
         // compact(list): the list without nulls
         "compact" => {
             arity(name, &args, 1, 1)?;
-            Ok(Value::Array(
-                as_list(name, &args[0])?
-                    .iter()
-                    .filter(|v| !v.is_null())
-                    .cloned()
-                    .collect(),
-            ))
+            Ok(Value::Array(as_list(name, &args[0])?.iter().filter(|v| !v.is_null()).cloned().collect()))
         }
         // gt(a, b): a > b for numbers
         "gt" => {
@@ -141,12 +96,8 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
         // first(list, n): the first n items
         "first" => {
             arity(name, &args, 2, 2)?;
-            let n = args[1]
-                .as_u64()
-                .ok_or_else(|| def("first() needs a count".into()))? as usize;
-            Ok(Value::Array(
-                as_list(name, &args[0])?.iter().take(n).cloned().collect(),
-            ))
+            let n = args[1].as_u64().ok_or_else(|| def("first() needs a count".into()))? as usize;
+            Ok(Value::Array(as_list(name, &args[0])?.iter().take(n).cloned().collect()))
         }
         // unique(list): items in first-appearance order, repeats dropped
         "unique" => {
@@ -163,12 +114,7 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
         "pluck" => {
             arity(name, &args, 2, 2)?;
             let key = as_str(name, &args[1])?;
-            Ok(Value::Array(
-                as_list(name, &args[0])?
-                    .iter()
-                    .filter_map(|v| v.get(key).cloned())
-                    .collect(),
-            ))
+            Ok(Value::Array(as_list(name, &args[0])?.iter().filter_map(|v| v.get(key).cloned()).collect()))
         }
         // pluck_or(list, key, default): each object's value for key, default when absent
         "pluck_or" => {
@@ -184,28 +130,18 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
         // current_tool(skill, tool): the tool's 2.0 name (pre-2.0 names translated)
         "current_tool" => {
             arity(name, &args, 2, 2)?;
-            Ok(Value::from(crate::catalog::current_tool_name(
-                &py_str(&args[0]),
-                &py_str(&args[1]),
-            )))
+            Ok(Value::from(crate::catalog::current_tool_name(&py_str(&args[0]), &py_str(&args[1]))))
         }
         // get(obj, key, default): the key's value, or default when the key is absent
         "get" => {
             arity(name, &args, 3, 3)?;
             let key = as_str(name, &args[1])?;
-            Ok(as_map(name, &args[0])?
-                .get(key)
-                .cloned()
-                .unwrap_or_else(|| args[2].clone()))
+            Ok(as_map(name, &args[0])?.get(key).cloned().unwrap_or_else(|| args[2].clone()))
         }
         // is_text(x): true for a string with something other than whitespace in it
         "is_text" => {
             arity(name, &args, 1, 1)?;
-            Ok(Value::Bool(
-                args[0]
-                    .as_str()
-                    .is_some_and(|s| !crate::pyfmt::py_strip(s).is_empty()),
-            ))
+            Ok(Value::Bool(args[0].as_str().is_some_and(|s| !crate::pyfmt::py_strip(s).is_empty())))
         }
         // strip(s): surrounding whitespace removed
         "strip" => {
@@ -228,11 +164,7 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
         // in caller-supplied params of a gated tool; null otherwise
         "no_caller_decision" => {
             arity(name, &args, 4, 4)?;
-            let (skill, tool, place) = (
-                as_str(name, &args[0])?,
-                as_str(name, &args[1])?,
-                as_str(name, &args[3])?,
-            );
+            let (skill, tool, place) = (as_str(name, &args[0])?, as_str(name, &args[1])?, as_str(name, &args[3])?);
             let params = args[2].as_object().cloned().unwrap_or_default();
             refuse_caller_decision(skill, tool, &params, place).map_err(EvalError::Argument)?;
             Ok(Value::Null)
@@ -267,13 +199,7 @@ fn guest_username(v: &Value, place: &str) -> Result<Value, String> {
 }
 
 const RESIZE_KEYS: [&str; 3] = ["cpu", "memory_mb", "memory_gb"];
-const GUEST_KEYS: [&str; 5] = [
-    "arguments",
-    "command",
-    "password",
-    "username",
-    "working_directory",
-];
+const GUEST_KEYS: [&str; 5] = ["arguments", "command", "password", "username", "working_directory"];
 const SPEC_SHAPES: &str = "Give either a resize — {'cpu': 4} and/or {'memory_mb': 32768}, or \
 {'memory_gb': 32} — or one guest command — {'command': '/usr/bin/apt-get', 'arguments': \
 '-y upgrade', 'username': '<guest account>', 'password': '...'}.";
@@ -292,10 +218,7 @@ pub fn aiops_change(spec: &Value) -> Result<Value, String> {
         ));
     };
     if map.keys().any(|k| RESIZE_KEYS.contains(&k.as_str())) {
-        let mut foreign: Vec<&String> = map
-            .keys()
-            .filter(|k| !RESIZE_KEYS.contains(&k.as_str()))
-            .collect();
+        let mut foreign: Vec<&String> = map.keys().filter(|k| !RESIZE_KEYS.contains(&k.as_str())).collect();
         foreign.sort();
         if !foreign.is_empty() {
             return Err(format!(
@@ -311,11 +234,8 @@ pub fn aiops_change(spec: &Value) -> Result<Value, String> {
                         create_workflow_from_template again."
                 .into());
         }
-        let mut params: Map<String, Value> = map
-            .iter()
-            .filter(|(k, _)| k.as_str() != "memory_gb")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let mut params: Map<String, Value> =
+            map.iter().filter(|(k, _)| k.as_str() != "memory_gb").map(|(k, v)| (k.clone(), v.clone())).collect();
         if let Some(gb) = map.get("memory_gb") {
             params.insert("memory_mb".into(), gb_to_mb(gb)?);
         }
@@ -335,10 +255,7 @@ pub fn aiops_change(spec: &Value) -> Result<Value, String> {
                        (without hot-add vCenter refuses the change and nothing is applied)",
         }));
     }
-    let mut foreign: Vec<&String> = map
-        .keys()
-        .filter(|k| !GUEST_KEYS.contains(&k.as_str()))
-        .collect();
+    let mut foreign: Vec<&String> = map.keys().filter(|k| !GUEST_KEYS.contains(&k.as_str())).collect();
     foreign.sort();
     if !foreign.is_empty() {
         return Err(format!(
@@ -358,10 +275,7 @@ pub fn aiops_change(spec: &Value) -> Result<Value, String> {
             ))
         }
     };
-    let username = guest_username(
-        map.get("username").unwrap_or(&Value::Null),
-        "clone_and_test change_spec",
-    )?;
+    let username = guest_username(map.get("username").unwrap_or(&Value::Null), "clone_and_test change_spec")?;
     let arguments = match map.get("arguments") {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(a)) => a.clone(),
@@ -372,12 +286,8 @@ pub fn aiops_change(spec: &Value) -> Result<Value, String> {
             ))
         }
     };
-    let command_line = [command.as_str(), arguments.as_str()]
-        .iter()
-        .filter(|p| !p.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let command_line =
+        [command.as_str(), arguments.as_str()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ");
     Ok(json!({
         "tool": "run_vm_guest_command",
         "params": map,
@@ -399,10 +309,7 @@ fn gb_to_mb(gb: &Value) -> Result<Value, String> {
     };
     // integer × 1024 stays an int; a float gives a float (as in Python)
     let mb: Value = match gb.as_i64() {
-        Some(i) => i
-            .checked_mul(1024)
-            .map(Value::from)
-            .unwrap_or_else(|| json!(n * 1024.0)),
+        Some(i) => i.checked_mul(1024).map(Value::from).unwrap_or_else(|| json!(n * 1024.0)),
         None => json!(n * 1024.0),
     };
     let mbf = n * 1024.0;

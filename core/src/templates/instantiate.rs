@@ -21,21 +21,16 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn err(&self, e: EvalError) -> PilotError {
         match e {
-            EvalError::Definition(message) => PilotError::TemplateDefinition {
-                template: self.template.name.clone(),
-                message,
-            },
-            EvalError::Argument(message) => PilotError::TemplateArgument {
-                template: self.template.name.clone(),
-                message,
-            },
+            EvalError::Definition(message) => {
+                PilotError::TemplateDefinition { template: self.template.name.clone(), message }
+            }
+            EvalError::Argument(message) => {
+                PilotError::TemplateArgument { template: self.template.name.clone(), message }
+            }
         }
     }
     fn def(&self, message: impl Into<String>) -> PilotError {
-        PilotError::TemplateDefinition {
-            template: self.template.name.clone(),
-            message: message.into(),
-        }
+        PilotError::TemplateDefinition { template: self.template.name.clone(), message: message.into() }
     }
 }
 
@@ -46,32 +41,17 @@ pub fn bind(t: &Template, args: &Map<String, Value>) -> Result<Map<String, Value
     let Some(params) = &t.parameters else {
         return Ok(args.clone());
     };
-    let bind_err = |message: String| PilotError::TemplateBind {
-        template: t.name.clone(),
-        message,
-        signature: t.signature(),
-    };
-    if let Some(p) = params
-        .iter()
-        .find(|p| p.default.is_none() && !args.contains_key(&p.name))
-    {
-        return Err(bind_err(format!(
-            "missing a required argument: '{}'",
-            p.name
-        )));
+    let bind_err =
+        |message: String| PilotError::TemplateBind { template: t.name.clone(), message, signature: t.signature() };
+    if let Some(p) = params.iter().find(|p| p.default.is_none() && !args.contains_key(&p.name)) {
+        return Err(bind_err(format!("missing a required argument: '{}'", p.name)));
     }
     if let Some(k) = args.keys().find(|k| !params.iter().any(|p| &p.name == *k)) {
-        return Err(bind_err(format!(
-            "got an unexpected keyword argument '{k}'"
-        )));
+        return Err(bind_err(format!("got an unexpected keyword argument '{k}'")));
     }
     let mut bound = Map::new();
     for p in params {
-        let v = args
-            .get(&p.name)
-            .cloned()
-            .or_else(|| p.default.clone())
-            .unwrap_or(Value::Null);
+        let v = args.get(&p.name).cloned().or_else(|| p.default.clone()).unwrap_or(Value::Null);
         bound.insert(p.name.clone(), v);
     }
     for p in params {
@@ -82,10 +62,7 @@ pub fn bind(t: &Template, args: &Map<String, Value>) -> Result<Map<String, Value
                 Ok(v) => py_str(&v),
                 Err(_) => problem,
             };
-            return Err(PilotError::TemplateArgument {
-                template: t.name.clone(),
-                message,
-            });
+            return Err(PilotError::TemplateArgument { template: t.name.clone(), message });
         }
     }
     Ok(bound)
@@ -96,9 +73,7 @@ pub fn bind(t: &Template, args: &Map<String, Value>) -> Result<Map<String, Value
 /// missing `$else` drops the key or list item).
 fn render(v: &Value, scope: &Scope, ctx: &Ctx) -> Result<Option<Value>, PilotError> {
     match v {
-        Value::String(s) => Ok(Some(
-            render_string(s, scope, &ctx.fns).map_err(|e| ctx.err(e))?,
-        )),
+        Value::String(s) => Ok(Some(render_string(s, scope, &ctx.fns).map_err(|e| ctx.err(e))?)),
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for i in items {
@@ -110,11 +85,7 @@ fn render(v: &Value, scope: &Scope, ctx: &Ctx) -> Result<Option<Value>, PilotErr
         }
         Value::Object(m) if m.contains_key("$if") => {
             let cond = render(&m["$if"], scope, ctx)?.unwrap_or(Value::Null);
-            let branch = if is_truthy(&cond) {
-                m.get("$then")
-            } else {
-                m.get("$else")
-            };
+            let branch = if is_truthy(&cond) { m.get("$then") } else { m.get("$else") };
             match branch {
                 None => Ok(None),
                 Some(b) => render(b, scope, ctx),
@@ -131,9 +102,7 @@ fn render(v: &Value, scope: &Scope, ctx: &Ctx) -> Result<Option<Value>, PilotErr
                             }
                         }
                         Some(Value::Null) | None => {}
-                        Some(_) => {
-                            return Err(ctx.def(format!("'{k}' must give an object to merge")))
-                        }
+                        Some(_) => return Err(ctx.def(format!("'{k}' must give an object to merge"))),
                     }
                     continue;
                 }
@@ -147,13 +116,7 @@ fn render(v: &Value, scope: &Scope, ctx: &Ctx) -> Result<Option<Value>, PilotErr
     }
 }
 
-fn render_str(
-    v: Option<&Value>,
-    default: &str,
-    scope: &Scope,
-    ctx: &Ctx,
-    what: &str,
-) -> Result<String, PilotError> {
+fn render_str(v: Option<&Value>, default: &str, scope: &Scope, ctx: &Ctx, what: &str) -> Result<String, PilotError> {
     match v {
         None => Ok(default.to_string()),
         Some(x) => match render(x, scope, ctx)? {
@@ -164,21 +127,15 @@ fn render_str(
     }
 }
 
-fn render_map(
-    v: Option<&Value>,
-    scope: &Scope,
-    ctx: &Ctx,
-    what: &str,
-) -> Result<Map<String, Value>, PilotError> {
+fn render_map(v: Option<&Value>, scope: &Scope, ctx: &Ctx, what: &str) -> Result<Map<String, Value>, PilotError> {
     match v {
         None => Ok(Map::new()),
         Some(x) => match render(x, scope, ctx)? {
             Some(Value::Object(m)) => Ok(m),
             Some(Value::Null) | None => Ok(Map::new()),
-            Some(other) => Err(ctx.def(format!(
-                "{what} must render to an object, not {}",
-                crate::pyfmt::py_type_name(&other)
-            ))),
+            Some(other) => {
+                Err(ctx.def(format!("{what} must render to an object, not {}", crate::pyfmt::py_type_name(&other))))
+            }
         },
     }
 }
@@ -243,17 +200,9 @@ fn expand_entry(
             let Value::Array(items) = list else {
                 return Err(ctx.def("for_each must give a list"));
             };
-            let var = e
-                .get("as")
-                .and_then(Value::as_str)
-                .unwrap_or("item")
-                .to_string();
+            let var = e.get("as").and_then(Value::as_str).unwrap_or("item").to_string();
             let index_var = e.get("index_as").and_then(Value::as_str).map(String::from);
-            let body = e
-                .get("steps")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+            let body = e.get("steps").and_then(Value::as_array).cloned().unwrap_or_default();
             for (i, item) in items.into_iter().enumerate() {
                 let mut frame = Map::new();
                 frame.insert(var.clone(), item);
@@ -286,27 +235,12 @@ fn expand_entry(
         }
         if let Some(message) = e.get("gate") {
             let mut params = Map::new();
-            params.insert(
-                "message".into(),
-                render(message, scope, ctx)?.unwrap_or(Value::Null),
-            );
-            out.push(WorkflowStep::new(
-                out.len() as i64,
-                APPROVAL_ACTION,
-                "pilot",
-                "approve",
-                params,
-            ));
+            params.insert("message".into(), render(message, scope, ctx)?.unwrap_or(Value::Null));
+            out.push(WorkflowStep::new(out.len() as i64, APPROVAL_ACTION, "pilot", "approve", params));
             return Ok(());
         }
         let index = out.len();
-        let action = render_str(
-            e.get("action"),
-            &format!("step_{index}"),
-            scope,
-            ctx,
-            "action",
-        )?;
+        let action = render_str(e.get("action"), &format!("step_{index}"), scope, ctx, "action")?;
         let skill = render_str(e.get("skill"), "unknown", scope, ctx, "skill")?;
         let tool = render_str(e.get("tool"), "unknown", scope, ctx, "tool")?;
         let params = render_map(e.get("params"), scope, ctx, "params")?;
@@ -333,23 +267,13 @@ fn prepare(entries: &[Value], scope: &mut Scope, ctx: &Ctx) -> Result<(), PilotE
             return Err(ctx.def("prepare entries must be mappings"));
         };
         if let Some(name) = e.get("let").and_then(Value::as_str) {
-            let v =
-                render(e.get("value").unwrap_or(&Value::Null), scope, ctx)?.unwrap_or(Value::Null);
+            let v = render(e.get("value").unwrap_or(&Value::Null), scope, ctx)?.unwrap_or(Value::Null);
             scope.set(name, v);
         } else if let Some(cond) = e.get("require") {
             let ok = render(cond, scope, ctx)?.is_some_and(|v| is_truthy(&v));
             if !ok {
-                let message = render_str(
-                    e.get("error"),
-                    "an argument was refused",
-                    scope,
-                    ctx,
-                    "error",
-                )?;
-                return Err(PilotError::TemplateArgument {
-                    template: ctx.template.name.clone(),
-                    message,
-                });
+                let message = render_str(e.get("error"), "an argument was refused", scope, ctx, "error")?;
+                return Err(PilotError::TemplateArgument { template: ctx.template.name.clone(), message });
             }
         } else if let Some(check) = e.get("check") {
             render(check, scope, ctx)?;
@@ -373,11 +297,8 @@ fn substitute_braces(v: &Value, args: &Map<String, Value>) -> Value {
             while let Some(start) = rest.find("{{") {
                 out.push_str(&rest[..start]);
                 let after = &rest[start + 2..];
-                let name_len: usize = after
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .map(char::len_utf8)
-                    .sum();
+                let name_len: usize =
+                    after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').map(char::len_utf8).sum();
                 if name_len > 0 && after[name_len..].starts_with("}}") {
                     let name = &after[..name_len];
                     match args.get(name) {
@@ -393,29 +314,15 @@ fn substitute_braces(v: &Value, args: &Map<String, Value>) -> Value {
             out.push_str(rest);
             Value::String(out)
         }
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, x)| (k.clone(), substitute_braces(x, args)))
-                .collect(),
-        ),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|x| substitute_braces(x, args)).collect())
-        }
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), substitute_braces(x, args))).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(|x| substitute_braces(x, args)).collect()),
         other => other.clone(),
     }
 }
 
 fn untyped_steps(t: &Template, args: &Map<String, Value>) -> Result<Vec<WorkflowStep>, PilotError> {
-    let entries = t
-        .doc
-        .get("steps")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let def = |m: String| PilotError::TemplateDefinition {
-        template: t.name.clone(),
-        message: m,
-    };
+    let entries = t.doc.get("steps").and_then(Value::as_array).cloned().unwrap_or_default();
+    let def = |m: String| PilotError::TemplateDefinition { template: t.name.clone(), message: m };
     let mut steps = Vec::with_capacity(entries.len());
     for (i, raw) in entries.iter().enumerate() {
         let Value::Object(r) = raw else {
@@ -425,20 +332,18 @@ fn untyped_steps(t: &Template, args: &Map<String, Value>) -> Result<Vec<Workflow
             match r.get(k) {
                 None => Ok(d.to_string()),
                 Some(Value::String(s)) => Ok(s.clone()),
-                Some(other) => Err(def(format!(
-                    "step {i}: '{k}' must be a string, not {}",
-                    crate::pyfmt::py_type_name(other)
-                ))),
+                Some(other) => {
+                    Err(def(format!("step {i}: '{k}' must be a string, not {}", crate::pyfmt::py_type_name(other))))
+                }
             }
         };
         let map = |k: &str| -> Result<Map<String, Value>, PilotError> {
             match r.get(k).map(|v| substitute_braces(v, args)) {
                 None => Ok(Map::new()),
                 Some(Value::Object(m)) => Ok(m),
-                Some(other) => Err(def(format!(
-                    "step {i}: '{k}' must be a mapping, not {}",
-                    crate::pyfmt::py_type_name(&other)
-                ))),
+                Some(other) => {
+                    Err(def(format!("step {i}: '{k}' must be a mapping, not {}", crate::pyfmt::py_type_name(&other))))
+                }
             }
         };
         steps.push(
@@ -457,33 +362,17 @@ fn untyped_steps(t: &Template, args: &Map<String, Value>) -> Result<Vec<Workflow
 
 /// Builds the workflow `t` describes for `args`. Custom templates (with a source file) get
 /// `_source`/`_description` params and their authors, and must pass the approval-gate rule.
-pub fn instantiate(
-    t: &Template,
-    args: &Map<String, Value>,
-    env: &Env,
-) -> Result<Workflow, PilotError> {
+pub fn instantiate(t: &Template, args: &Map<String, Value>, env: &Env) -> Result<Workflow, PilotError> {
     let bound = bind(t, args)?;
-    let ctx = Ctx {
-        template: t,
-        fns: FnContext {
-            local_time: env.now.local_compact(),
-        },
-    };
+    let ctx = Ctx { template: t, fns: FnContext { local_time: env.now.local_compact() } };
     let (steps, mut params) = if t.is_typed() {
         let mut scope = Scope::new(bound.clone());
         if let Some(entries) = t.doc.get("prepare") {
-            let list = entries
-                .as_array()
-                .ok_or_else(|| ctx.def("'prepare' must be a list"))?;
+            let list = entries.as_array().ok_or_else(|| ctx.def("'prepare' must be a list"))?;
             prepare(list, &mut scope, &ctx)?;
         }
         let mut steps = Vec::new();
-        let entries = t
-            .doc
-            .get("steps")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let entries = t.doc.get("steps").and_then(Value::as_array).cloned().unwrap_or_default();
         expand(&entries, &mut scope, &ctx, "", &mut steps)?;
         let params = match t.doc.get("params") {
             None => bound.clone(),
@@ -504,19 +393,11 @@ pub fn instantiate(
     if let Some(src) = &t.source {
         let violations = gate_violations(&wf);
         if !violations.is_empty() {
-            let retry = format!(
-                "call create_workflow_from_template('{}', ...) again",
-                t.name
-            );
+            let retry = format!("call create_workflow_from_template('{}', ...) again", t.name);
             let payload = gate_refusal(
                 &t.name,
                 &violations,
-                &RefusalText {
-                    verb: "plan",
-                    source: &src.display_path,
-                    retry: &retry,
-                    extra: "",
-                },
+                &RefusalText { verb: "plan", source: &src.display_path, retry: &retry, extra: "" },
             );
             return Err(PilotError::ApprovalGate { payload });
         }

@@ -12,8 +12,8 @@ pub use document::{Kind, Parameter, Template, TemplateSource};
 pub use functions::aiops_change;
 pub use instantiate::{bind, instantiate, lint};
 pub use registry::{
-    builtin_names, builtin_templates, check_builtins, custom_listing, custom_template, CustomFile,
-    TemplateSet, BUILTIN_NAMES,
+    builtin_names, builtin_templates, check_builtins, custom_listing, custom_template, CustomFile, TemplateSet,
+    BUILTIN_NAMES,
 };
 pub use yaml::parse_yaml;
 

@@ -46,11 +46,7 @@ pub fn builtin_templates() -> &'static [Template] {
     ALL.get_or_init(|| {
         BUILTIN_SOURCES
             .iter()
-            .filter_map(|src| {
-                parse_yaml(src)
-                    .ok()
-                    .and_then(|doc| Template::from_document(doc, None).ok())
-            })
+            .filter_map(|src| parse_yaml(src).ok().and_then(|doc| Template::from_document(doc, None).ok()))
             .collect()
     })
 }
@@ -63,14 +59,8 @@ pub fn check_builtins() -> Vec<String> {
             .map_err(|e| e.to_string())
             .and_then(|d| Template::from_document(d, None).map_err(|e| e.to_string()))
         {
-            Ok(t) if t.name != *name => {
-                problems.push(format!("{name}.yaml names itself '{}'", t.name))
-            }
-            Ok(t) => problems.extend(
-                super::instantiate::lint(&t)
-                    .into_iter()
-                    .map(|e| format!("{name}: {e}")),
-            ),
+            Ok(t) if t.name != *name => problems.push(format!("{name}.yaml names itself '{}'", t.name)),
+            Ok(t) => problems.extend(super::instantiate::lint(&t).into_iter().map(|e| format!("{name}: {e}"))),
             Err(e) => problems.push(format!("{name}: {e}")),
         }
     }
@@ -89,14 +79,9 @@ pub enum CustomFile {
 pub fn custom_template(doc: Value, file_name: &str, display_path: &str) -> CustomFile {
     let has = |k: &str| doc.as_object().is_some_and(|m| m.contains_key(k));
     if !crate::engine::is_truthy(&doc) || !has("name") || !has("steps") {
-        return CustomFile::Skipped(format!(
-            "Skipping invalid workflow: {file_name} (missing name or steps)"
-        ));
+        return CustomFile::Skipped(format!("Skipping invalid workflow: {file_name} (missing name or steps)"));
     }
-    let source = TemplateSource {
-        file_name: file_name.into(),
-        display_path: display_path.into(),
-    };
+    let source = TemplateSource { file_name: file_name.into(), display_path: display_path.into() };
     match Template::from_document(doc, Some(source)) {
         Ok(t) => CustomFile::Template(Box::new(t)),
         Err(e) => CustomFile::Skipped(format!("Failed to load workflow from {file_name}: {e}")),
@@ -135,10 +120,7 @@ pub struct TemplateSet {
 
 impl TemplateSet {
     pub fn builtins() -> Self {
-        TemplateSet {
-            entries: builtin_templates().to_vec(),
-            shadowed: Vec::new(),
-        }
+        TemplateSet { entries: builtin_templates().to_vec(), shadowed: Vec::new() }
     }
 
     /// `customs` in file order.
@@ -172,10 +154,7 @@ impl TemplateSet {
 
     /// The template called `name`, or upstream's "Unknown workflow type" refusal.
     pub fn require(&self, name: &str) -> Result<&Template, PilotError> {
-        self.get(name).ok_or_else(|| PilotError::UnknownTemplate {
-            name: name.into(),
-            available: self.names(),
-        })
+        self.get(name).ok_or_else(|| PilotError::UnknownTemplate { name: name.into(), available: self.names() })
     }
 
     /// `list_workflows` entries of the built-ins: `{"name", "type": "builtin", "description"}`.

@@ -36,17 +36,10 @@ fn to_json(y: Yaml, depth: usize) -> Result<Value, String> {
         Yaml::Integer(i) => Value::from(i),
         Yaml::Real(s) => {
             let f: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
-            Number::from_f64(f)
-                .map(Value::Number)
-                .unwrap_or_else(|| Value::String(s))
+            Number::from_f64(f).map(Value::Number).unwrap_or_else(|| Value::String(s))
         }
         Yaml::String(s) => Value::String(s),
-        Yaml::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|i| to_json(i, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
+        Yaml::Array(items) => Value::Array(items.into_iter().map(|i| to_json(i, depth + 1)).collect::<Result<_, _>>()?),
         Yaml::Hash(h) => {
             let mut m = Map::new();
             for (k, v) in h {
@@ -66,14 +59,8 @@ mod tests {
     #[test]
     fn keeps_order_and_types() {
         let v = parse_yaml("b: 1\na: [x, 2.5, true, null]\nc: {z: 'q', y: \"w\"}\n").unwrap();
-        assert_eq!(
-            v,
-            json!({"b": 1, "a": ["x", 2.5, true, null], "c": {"z": "q", "y": "w"}})
-        );
-        assert_eq!(
-            v.as_object().unwrap().keys().collect::<Vec<_>>(),
-            ["b", "a", "c"]
-        );
+        assert_eq!(v, json!({"b": 1, "a": ["x", 2.5, true, null], "c": {"z": "q", "y": "w"}}));
+        assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["b", "a", "c"]);
         assert!(parse_yaml("a: [").is_err());
         assert_eq!(parse_yaml("").unwrap(), Value::Null);
     }
