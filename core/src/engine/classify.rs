@@ -144,7 +144,7 @@ pub(crate) fn is_truthy(v: &Value) -> bool {
 }
 
 /// The failure message, if this result reports one (everything but unknown effects).
-fn returned_failure(reported: &Reported, payloads: &[&Map<String, Value>], skill: &str, tool: &str) -> Option<String> {
+fn failure_message(reported: &Reported, payloads: &[&Map<String, Value>], skill: &str, tool: &str) -> Option<String> {
     if payloads.iter().any(|p| p.get("action").and_then(Value::as_str) == Some("preview")) {
         return Some(text::PREVIEW_ONLY.to_string());
     }
@@ -180,6 +180,21 @@ fn returned_failure(reported: &Reported, payloads: &[&Map<String, Value>], skill
     None
 }
 
+/// The failure a returned value reports (preview, isError, top-level error, one error row,
+/// guest exit code), or `None` — upstream's `_returned_failure`, which leaves unknown effects
+/// to its own check.
+pub fn returned_failure(reported: &Reported, skill: &str, tool: &str) -> Option<String> {
+    let mut payloads = top_level_payloads(reported);
+    let parsed = match reported {
+        Reported::ToolResult(tr) => single_text_object(tr),
+        _ => None,
+    };
+    if let Some(m) = &parsed {
+        payloads.push(m);
+    }
+    failure_message(reported, &payloads, skill, tool)
+}
+
 /// Reads a report for `skill.tool` (the rollback tool for an undo).
 pub fn classify(reported: &Reported, skill: &str, tool: &str) -> Verdict {
     let stored = match reported {
@@ -204,7 +219,7 @@ pub fn classify(reported: &Reported, skill: &str, tool: &str) -> Verdict {
             return Verdict::Unknown { message, result };
         }
     }
-    if let Some(message) = returned_failure(reported, &payloads, skill, tool) {
+    if let Some(message) = failure_message(reported, &payloads, skill, tool) {
         let result = match &stored {
             Value::Object(m) if matches!(reported, Reported::Returned(_)) => {
                 if m.get("error").is_some_and(is_truthy) {

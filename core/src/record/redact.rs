@@ -70,6 +70,39 @@ pub fn first_redacted_secret_in(map: &Map<String, Value>) -> Option<String> {
     None
 }
 
+/// Puts back, into a copy just read from storage, the secrets an older in-process copy of
+/// the same workflow still holds: wherever storage has `***` under a sensitive key and the
+/// old copy has a real value at the same place (same step, same tool). Nothing else is
+/// taken from the old copy.
+pub fn restore_secrets(fresh: &mut super::Workflow, stale: &super::Workflow) {
+    fn walk(fresh: &mut Value, stale: &Value) {
+        match (fresh, stale) {
+            (Value::Object(f), Value::Object(s)) => restore_map(f, s),
+            (Value::Array(f), Value::Array(s)) => f.iter_mut().zip(s).for_each(|(a, b)| walk(a, b)),
+            _ => {}
+        }
+    }
+    fn restore_map(f: &mut Map<String, Value>, s: &Map<String, Value>) {
+        for (k, v) in f.iter_mut() {
+            let Some(old) = s.get(k) else { continue };
+            if is_sensitive_key(k) {
+                if v.as_str() == Some(REDACTED) && old.as_str() != Some(REDACTED) {
+                    *v = old.clone();
+                }
+            } else {
+                walk(v, old);
+            }
+        }
+    }
+    restore_map(&mut fresh.params, &stale.params);
+    for (f, s) in fresh.steps.iter_mut().zip(&stale.steps) {
+        if f.tool == s.tool && f.index == s.index {
+            restore_map(&mut f.params, &s.params);
+            restore_map(&mut f.rollback_params, &s.rollback_params);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

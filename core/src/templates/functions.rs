@@ -186,7 +186,8 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, Eval
     }
 }
 
-fn guest_username(v: &Value, place: &str) -> Result<Value, String> {
+/// The guest username, or the refusal: there is no default guest account.
+pub fn guest_username(v: &Value, place: &str) -> Result<Value, String> {
     match v.as_str() {
         Some(s) if !crate::pyfmt::py_strip(s).is_empty() => Ok(v.clone()),
         _ => Err(format!(
