@@ -8,6 +8,9 @@ use pilot_core::templates::{self as t, CustomFile, TemplateSet};
 
 use crate::convert::{to_json, to_map, to_py};
 
+/// `(name, has_default, default)`.
+type ParamInfo<'py> = (String, bool, Bound<'py, PyAny>);
+
 #[pyclass(module = "vmware_pilot._native", name = "TemplateSet")]
 pub struct PyTemplateSet {
     set: TemplateSet,
@@ -66,7 +69,7 @@ impl PyTemplateSet {
 
     /// Parameter names in signature order, with defaults: `[(name, has_default, default)]`;
     /// None for templates that take any params.
-    fn parameters<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Vec<(String, bool, Bound<'py, PyAny>)>>> {
+    fn parameters<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Vec<ParamInfo<'py>>>> {
         let Some(ps) = &self._get(name)?.parameters else { return Ok(None) };
         ps.iter()
             .map(|p| Ok((p.name.clone(), p.default.is_some(), to_py(py, p.default.as_ref().unwrap_or(&Value::Null))?)))
