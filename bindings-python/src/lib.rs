@@ -4,11 +4,13 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod dispatch;
 mod engine;
 mod env;
 mod errors;
 mod records;
 mod safety;
+mod service;
 mod templates;
 mod workflow;
 
@@ -56,6 +58,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(safety::current_tool_name, m)?,
         wrap_pyfunction!(safety::skill_catalog, m)?,
         wrap_pyfunction!(safety::catalog_risk, m)?,
+        wrap_pyfunction!(safety::catalog_risk_in, m)?,
         wrap_pyfunction!(safety::rename_table, m)?,
         wrap_pyfunction!(safety::approval_refused, m)?,
         wrap_pyfunction!(safety::approval_refused_advice, m)?,
@@ -75,5 +78,32 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ] {
         m.add_function(f)?;
     }
+    // the MCP tools' checks and answers live in a submodule: `_native.service`
+    let svc = PyModule::new(py, "service")?;
+    for f in [
+        wrap_pyfunction!(service::create_custom, &svc)?,
+        wrap_pyfunction!(service::custom_created, &svc)?,
+        wrap_pyfunction!(service::design, &svc)?,
+        wrap_pyfunction!(service::design_response, &svc)?,
+        wrap_pyfunction!(service::draft_refusal, &svc)?,
+        wrap_pyfunction!(service::update_draft, &svc)?,
+        wrap_pyfunction!(service::update_draft_response, &svc)?,
+        wrap_pyfunction!(service::confirm_draft, &svc)?,
+        wrap_pyfunction!(service::confirmed, &svc)?,
+        wrap_pyfunction!(service::yaml_steps, &svc)?,
+        wrap_pyfunction!(service::template_created, &svc)?,
+        wrap_pyfunction!(service::bind_error, &svc)?,
+        wrap_pyfunction!(service::template_error_hint, &svc)?,
+        wrap_pyfunction!(service::run_check, &svc)?,
+        wrap_pyfunction!(service::approver_for_caller, &svc)?,
+        wrap_pyfunction!(service::rollback_preview, &svc)?,
+        wrap_pyfunction!(service::cancel_preview, &svc)?,
+        wrap_pyfunction!(service::rollback_result, &svc)?,
+        wrap_pyfunction!(service::cancel_result, &svc)?,
+    ] {
+        svc.add_function(f)?;
+    }
+    m.add_submodule(&svc)?;
+    dispatch::register(m)?;
     Ok(())
 }

@@ -16,11 +16,12 @@ pub fn review_workflow<'py>(wf: &Bound<'py, WorkflowCore>) -> PyResult<Bound<'py
 }
 
 #[pyfunction]
-#[pyo3(signature = (skill, tool, action = None))]
+#[pyo3(signature = (skill, tool, action = None, catalog = None))]
 pub fn classify_step(
     skill: &Bound<'_, PyAny>,
     tool: &Bound<'_, PyAny>,
     action: Option<&Bound<'_, PyAny>>,
+    catalog: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(String, String)> {
     let text = |v: Option<&Bound<'_, PyAny>>| -> PyResult<String> {
         match v {
@@ -28,7 +29,9 @@ pub fn classify_step(
             _ => Ok(String::new()),
         }
     };
-    let (tier, reason) = review::classify_step(&text(Some(skill))?, &text(Some(tool))?, &text(action)?);
+    let catalog = catalog.map(to_json).transpose()?;
+    let (tier, reason) =
+        review::classify_step_in(catalog.as_ref(), &text(Some(skill))?, &text(Some(tool))?, &text(action)?);
     Ok((tier.as_str().to_string(), reason))
 }
 
@@ -175,6 +178,11 @@ pub fn catalog_risk(skill: &Bound<'_, PyAny>, tool: &Bound<'_, PyAny>) -> String
     let s = skill.extract::<String>().unwrap_or_default();
     let t = tool.extract::<String>().unwrap_or_default();
     pilot_core::catalog::catalog_risk(&s, &t).to_string()
+}
+
+#[pyfunction]
+pub fn catalog_risk_in(catalog: &Bound<'_, PyAny>, skill: &str, tool: &str) -> PyResult<String> {
+    Ok(pilot_core::catalog::catalog_risk_in(&to_json(catalog)?, skill, tool))
 }
 
 #[pyfunction]

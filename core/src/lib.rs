@@ -12,12 +12,14 @@
 //! * [`pyfmt`] — Python's printing of values, where it shows in bytes upstream writes.
 
 pub mod catalog;
+pub mod dispatch;
 pub mod engine;
 pub mod env;
 pub mod error;
 pub mod pyfmt;
 pub mod record;
 pub mod safety;
+pub mod service;
 pub mod storage;
 pub mod templates;
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from vmware_pilot import _native
+from vmware_pilot.mcp_server._catalog import SKILL_CATALOG
 from vmware_pilot.models import Workflow
+
+_SHIPPED_CATALOG = SKILL_CATALOG
 
 TIER_DESTRUCTIVE = "destructive"
 TIER_WRITE = "write"
@@ -24,12 +27,20 @@ _RISK_TO_TIER = {"high": TIER_DESTRUCTIVE, "critical": TIER_DESTRUCTIVE, "medium
 
 def _catalog_risk(skill: str, tool: str) -> str:
     """The catalog's risk label for ``skill.tool`` (or the tool's highest anywhere), or ""."""
+    override = _catalog_override()
+    if override is not None:
+        return _native.catalog_risk_in(override, skill, tool)
     return _native.catalog_risk(skill, tool)
+
+
+def _catalog_override() -> dict | None:
+    # an embedder (or a test) may put its own catalog in this module's SKILL_CATALOG
+    return None if SKILL_CATALOG is _SHIPPED_CATALOG else SKILL_CATALOG
 
 
 def classify_step(skill: str, tool: str, action: str = "") -> tuple[str, str]:
     """``(tier, reason)`` for one step."""
-    return _native.classify_step(skill, tool, action)
+    return _native.classify_step(skill, tool, action, _catalog_override())
 
 
 def review(wf: Workflow) -> dict[str, Any]:

@@ -6,4 +6,4 @@ mod renames;
 mod skills;
 
 pub use renames::{bare_skill, current_tool_name, rename_table};
-pub use skills::{catalog_risk, catalog_skill_names, skill_catalog, tool_in_catalog};
+pub use skills::{catalog_risk, catalog_risk_in, catalog_skill_names, skill_catalog, tool_in_catalog};

@@ -78,6 +78,26 @@ pub fn catalog_risk(skill: &str, tool: &str) -> &'static str {
     c.highest.get(tool).map(String::as_str).filter(|r| rank(r) > 0).unwrap_or("")
 }
 
+/// [`catalog_risk`] against another catalog of the same shape (a host's own, or a test's).
+pub fn catalog_risk_in(catalog: &Value, skill: &str, tool: &str) -> String {
+    let entry_risk = |e: &Value| e.get("risk").and_then(Value::as_str).unwrap_or("").to_string();
+    if let Some(entry) = catalog.get(skill).and_then(|s| s.get("tools")).and_then(|t| t.get(tool)) {
+        if entry.as_object().is_some_and(|o| !o.is_empty()) {
+            return entry_risk(entry);
+        }
+    }
+    let mut best = String::new();
+    for s in catalog.as_object().into_iter().flat_map(|m| m.values()) {
+        if let Some(e) = s.get("tools").and_then(|t| t.get(tool)) {
+            let r = entry_risk(e);
+            if rank(&r) > rank(&best) {
+                best = r;
+            }
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,20 +40,28 @@ const ID_FRAGMENTS: [&str; 6] = ["name", "id", "vm", "segment", "rule", "policy"
 /// action name, else the catalog's risk label, else a word that reads as an inspection,
 /// else unknown (which is gated like a risk: absence of evidence is not safety).
 pub fn classify_step(skill: &str, tool: &str, action: &str) -> (Tier, String) {
+    classify_step_in(None, skill, tool, action)
+}
+
+/// [`classify_step`] against another catalog (`None`: the one Pilot ships).
+pub fn classify_step_in(catalog: Option<&Value>, skill: &str, tool: &str, action: &str) -> (Tier, String) {
     let name = tool.to_lowercase();
     let action = action.to_lowercase();
     if let Some(hit) = DESTRUCTIVE_HINTS.iter().find(|h| name.contains(*h) || action.contains(*h)) {
         return (Tier::Destructive, format!("its name contains {}", py_repr_str(hit)));
     }
-    let risk = catalog_risk(skill, tool);
+    let risk = match catalog {
+        None => catalog_risk(skill, tool).to_string(),
+        Some(c) => crate::catalog::catalog_risk_in(c, skill, tool),
+    };
     if !risk.is_empty() {
-        let tier = match risk {
+        let tier = match risk.as_str() {
             "high" | "critical" => Tier::Destructive,
             "medium" => Tier::Write,
             "low" => Tier::Read,
             _ => Tier::Unknown,
         };
-        return (tier, format!("the skill catalog marks it risk {}", py_repr_str(risk)));
+        return (tier, format!("the skill catalog marks it risk {}", py_repr_str(&risk)));
     }
     if let Some(hit) = READ_HINTS.iter().find(|h| name.contains(*h)) {
         return (Tier::Read, format!("its name contains {}, which reads as an inspection", py_repr_str(hit)));
