@@ -18,7 +18,10 @@ use crate::workflow::{detached_step, WorkflowCore};
 
 type Answer<'py> = (String, Bound<'py, PyAny>);
 
-fn answer<'py>(py: Python<'py>, core: &WorkflowCore, out: Result<Transition, PilotError>) -> PyResult<Answer<'py>> {
+fn answer<'py>(py: Python<'py>, core: &mut WorkflowCore, out: Result<Transition, PilotError>) -> PyResult<Answer<'py>> {
+    if let Ok(t) = &out {
+        core.dirty.merge(&t.changes);
+    }
     match out {
         Ok(t) => match &t.checkpoint {
             Checkpoint::Dispatch(requests) => {
@@ -92,7 +95,7 @@ pub fn run<'py>(
     let env = crate::env::env(py, "");
     let mut core = wf.borrow_mut();
     let out = with_options(py, has_dispatch, preflight, |o| engine::run(&mut core.wf, &env, o))?;
-    answer(py, &core, out)
+    answer(py, &mut core, out)
 }
 
 #[pyfunction]
@@ -110,7 +113,7 @@ pub fn approve<'py>(
     let out = with_options(py, has_dispatch, preflight, |o| {
         engine::approve(&mut core.wf, &env, approver, acknowledge_not_executed, o)
     })?;
-    answer(py, &core, out)
+    answer(py, &mut core, out)
 }
 
 #[pyfunction]
@@ -119,7 +122,7 @@ pub fn rollback<'py>(wf: &Bound<'py, WorkflowCore>, has_dispatch: bool) -> PyRes
     let env = crate::env::env(py, "");
     let mut core = wf.borrow_mut();
     let out = with_options(py, has_dispatch, None, |o| engine::rollback(&mut core.wf, &env, o))?;
-    answer(py, &core, out)
+    answer(py, &mut core, out)
 }
 
 #[pyfunction]
@@ -128,7 +131,7 @@ pub fn cancel<'py>(wf: &Bound<'py, WorkflowCore>, reason: &str) -> PyResult<Answ
     let env = crate::env::env(py, "");
     let mut core = wf.borrow_mut();
     let out = engine::cancel(&mut core.wf, &env, reason);
-    answer(py, &core, out)
+    answer(py, &mut core, out)
 }
 
 fn is_plain(obj: &Bound<'_, PyAny>) -> bool {
@@ -173,7 +176,15 @@ pub fn reported_value(obj: &Bound<'_, PyAny>) -> PyResult<Reported> {
         Ok(s) => to_json(&s)?,
         Err(_) => Value::Null,
     };
-    Ok(Reported::ToolResult(ToolResult { is_error, content, structured_content, stored: to_json(obj)? }))
+    // keep the tool's own data (as --dispatch does), so `__from_step_N__:key` can read it
+    let texts: Vec<String> = content
+        .iter()
+        .filter_map(|b| b.get("text").and_then(Value::as_str))
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+        .collect();
+    let stored = pilot_core::dispatch::payload(is_error, &texts, &structured_content);
+    Ok(Reported::ToolResult(ToolResult { is_error, content, structured_content, stored }))
 }
 
 /// Reports a dispatched step's outcome: `("returned", value)`, `("raised", message)` or
@@ -203,7 +214,7 @@ pub fn report<'py>(
     let env = crate::env::env(py, "");
     let mut core = wf.borrow_mut();
     let out = with_options(py, has_dispatch, None, |o| engine::report(&mut core.wf, &env, index, reported, o))?;
-    answer(py, &core, out)
+    answer(py, &mut core, out)
 }
 
 /// `_resolve_step_refs(params, steps, current_index)`: raises `ValueError` with the

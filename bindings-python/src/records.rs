@@ -28,5 +28,7 @@ pub fn restore_secrets(fresh: &Bound<'_, WorkflowCore>, stale: &Bound<'_, Workfl
         return;
     }
     let old = stale.borrow().wf.clone();
-    pilot_core::record::restore_secrets(&mut fresh.borrow_mut().wf, &old);
+    let mut f = fresh.borrow_mut();
+    pilot_core::record::restore_secrets(&mut f.wf, &old);
+    f.touch_all();
 }

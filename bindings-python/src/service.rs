@@ -89,7 +89,10 @@ pub fn update_draft_response<'py>(wf: &Bound<'py, WorkflowCore>) -> PyResult<Bou
 pub fn confirm_draft<'py>(wf: &Bound<'py, WorkflowCore>, caller: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = wf.py();
     let env = crate::env::env(py, caller);
-    let out = service::confirm_draft(&mut wf.borrow_mut().wf, &env);
+    let mut core = wf.borrow_mut();
+    core.touch_all();
+    let out = service::confirm_draft(&mut core.wf, &env);
+    drop(core);
     match out {
         Ok(()) => Ok(None),
         Err(refusal) => Ok(Some(to_py(py, &refusal)?)),
@@ -131,7 +134,10 @@ pub fn template_error_hint() -> &'static str {
 pub fn run_check<'py>(wf: &Bound<'py, WorkflowCore>, force: bool) -> PyResult<(String, Bound<'py, PyAny>)> {
     let py = wf.py();
     let env = crate::env::env(py, "");
-    let out = service::run_check(&mut wf.borrow_mut().wf, force, &env);
+    let mut core = wf.borrow_mut();
+    core.touch_all();
+    let out = service::run_check(&mut core.wf, force, &env);
+    drop(core);
     Ok(match out {
         service::RunCheck::Refused(v) => ("refused".into(), to_py(py, &v)?),
         service::RunCheck::Go { forced } => ("go".into(), to_py(py, &Value::Bool(forced))?),

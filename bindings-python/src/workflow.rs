@@ -7,7 +7,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyString, PyType};
 use serde_json::Value;
 
-use pilot_core::record::{AuditEntry, WorkflowState};
+use pilot_core::record::{AuditEntry, Changes, DbJsonCache, WorkflowState};
 use pilot_core::{Workflow, WorkflowStep};
 
 use crate::convert::{map_to_py, to_json, to_map, to_py};
@@ -52,6 +52,16 @@ pub struct WorkflowCore {
     pub wf: Workflow,
     /// The stored row this copy was read from or last wrote (the revision it replaces).
     pub last_data: Option<String>,
+    /// The stored text, piece by piece, and what changed since it was last rendered.
+    pub cache: DbJsonCache,
+    pub dirty: Changes,
+}
+
+impl WorkflowCore {
+    /// Everything may have changed (a field set from Python, a service call).
+    pub fn touch_all(&mut self) {
+        self.dirty.all = true;
+    }
 }
 
 /// A new object of the registered Python `Workflow` class holding `wf`.
@@ -67,6 +77,7 @@ pub fn new_workflow_object<'py>(
         let mut c = core.borrow_mut();
         c.wf = wf;
         c.last_data = last_data;
+        c.touch_all();
     }
     Ok(obj)
 }
@@ -112,7 +123,7 @@ impl WorkflowCore {
     #[new]
     #[pyo3(signature = (*_args, **_kwargs))]
     fn new(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, pyo3::types::PyDict>>) -> Self {
-        WorkflowCore { wf: empty_workflow(), last_data: None }
+        WorkflowCore { wf: empty_workflow(), last_data: None, cache: DbJsonCache::default(), dirty: Changes::whole() }
     }
 
     /// A top-level field (`steps` excluded).
@@ -137,6 +148,7 @@ impl WorkflowCore {
     }
 
     fn _set(&mut self, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.dirty.all = true;
         let wf = &mut self.wf;
         match name {
             "id" => wf.id = text(value, name)?,
@@ -186,7 +198,9 @@ impl WorkflowCore {
         for item in steps.try_iter()? {
             out.push(step_data(&item?)?);
         }
-        slf.borrow_mut().wf.steps = out;
+        let mut core = slf.borrow_mut();
+        core.wf.steps = out;
+        core.touch_all();
         Ok(())
     }
 
@@ -200,8 +214,17 @@ impl WorkflowCore {
     }
 
     /// The `data` column upstream writes: redacted, `json.dumps` bytes.
-    fn _db_json(&self) -> String {
-        self.wf.to_db_json()
+    fn _db_json(&mut self) -> String {
+        let text = self.cache.render(&self.wf, &self.dirty);
+        self.dirty = Changes::since(self.wf.audit_log.len());
+        text
+    }
+
+    /// The row to store: `(type, state, data, created_at, updated_at, id)`.
+    fn _db_row(&mut self) -> (String, &'static str, String, String, String, String) {
+        let data = self._db_json();
+        let wf = &self.wf;
+        (wf.workflow_type.clone(), wf.state.as_str(), data, wf.created_at.clone(), wf.updated_at.clone(), wf.id.clone())
     }
 
     /// The stored row this copy corresponds to (None: never stored or loaded).
@@ -225,6 +248,7 @@ impl WorkflowCore {
         if who.is_truthy()? {
             let who: String = who.str()?.extract()?;
             self.wf.with_author(&who);
+            self.dirty.all = true;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! a refusal never changes the record; every record the core produces survives storage.
 
 use pilot_core::engine::{self, Options, Reported, ToolResult};
-use pilot_core::record::{workflow_from_json, workflow_from_value, Workflow};
+use pilot_core::record::{workflow_from_json, workflow_from_value, Changes, DbJsonCache, Workflow};
 use pilot_core::{Env, Timestamp};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -174,18 +174,22 @@ fn arb_cmd() -> impl Strategy<Value = Cmd> {
     ]
 }
 
-fn apply(wf: &mut Workflow, cmd: &Cmd, env: &Env, opts: &Options) -> Result<(), pilot_core::PilotError> {
+fn apply(wf: &mut Workflow, cmd: &Cmd, env: &Env, opts: &Options) -> Result<Changes, pilot_core::PilotError> {
+    let with_response = |wf: &Workflow, t: pilot_core::Transition| {
+        drop(t.response(wf));
+        t.changes
+    };
     match cmd.clone() {
-        Cmd::Run => engine::run(wf, env, opts).map(|t| drop(t.response(wf))),
-        Cmd::Report(i, r) => engine::report(wf, env, i, r, opts).map(|t| drop(t.response(wf))),
-        Cmd::Approve(a, k) => engine::approve(wf, env, &a, k, opts).map(|t| drop(t.response(wf))),
-        Cmd::Rollback => engine::rollback(wf, env, opts).map(|t| drop(t.response(wf))),
-        Cmd::Cancel(r) => engine::cancel(wf, env, &r).map(|t| drop(t.response(wf))),
-        Cmd::Update(steps) => engine::update_draft(wf, env, "n", "d", steps.as_deref()).map(drop),
-        Cmd::Confirm => engine::confirm_draft(wf, env).map(drop),
+        Cmd::Run => engine::run(wf, env, opts).map(|t| with_response(wf, t)),
+        Cmd::Report(i, r) => engine::report(wf, env, i, r, opts).map(|t| with_response(wf, t)),
+        Cmd::Approve(a, k) => engine::approve(wf, env, &a, k, opts).map(|t| with_response(wf, t)),
+        Cmd::Rollback => engine::rollback(wf, env, opts).map(|t| with_response(wf, t)),
+        Cmd::Cancel(r) => engine::cancel(wf, env, &r).map(|t| with_response(wf, t)),
+        Cmd::Update(steps) => engine::update_draft(wf, env, "n", "d", steps.as_deref()),
+        Cmd::Confirm => engine::confirm_draft(wf, env),
         Cmd::Restart => {
             *wf = workflow_from_json(&wf.to_db_json())?;
-            Ok(())
+            Ok(Changes::whole())
         }
     }
 }
@@ -202,6 +206,8 @@ proptest! {
     #[test]
     fn arbitrary_commands_never_panic(record in arb_record(), cmds in prop::collection::vec((arb_cmd(), 0u8..3), 1..12)) {
         let Ok(mut wf) = workflow_from_value(record) else { return Ok(()); };
+        let mut cache = DbJsonCache::default();
+        prop_assert_eq!(cache.render(&wf, &Changes::whole()), wf.to_db_json());
         for (t, (cmd, mode)) in cmds.iter().enumerate() {
             let env = Env::new(Timestamp { unix_micros: 1_795_305_600_000_000 + t as i64, utc_offset_secs: 0 }, t as u64, "p");
             let refuse = |_: &[&pilot_core::WorkflowStep]| -> Result<(), String> { Err("no".into()) };
@@ -211,8 +217,10 @@ proptest! {
                 _ => Options { preflight: if t % 2 == 0 { Some(&refuse) } else { None }, ..Options::host_parallel() },
             };
             let before = wf.clone();
-            if apply(&mut wf, cmd, &env, &opts).is_err() {
-                prop_assert_eq!(&wf, &before, "a refusal changed the record: {:?}", cmd);
+            match apply(&mut wf, cmd, &env, &opts) {
+                Err(_) => prop_assert_eq!(&wf, &before, "a refusal changed the record: {:?}", cmd),
+                // the piecewise stored text equals the whole one: every change was reported
+                Ok(changes) => prop_assert_eq!(cache.render(&wf, &changes), wf.to_db_json(), "{:?}", cmd),
             }
             // whatever the core wrote survives storage unchanged
             let stored = wf.to_db_json();

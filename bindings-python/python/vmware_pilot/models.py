@@ -264,9 +264,9 @@ class WorkflowStore:
         return conn
 
     def save(self, wf: Workflow) -> None:
-        data = wf._db_json()
+        row = wf._db_row()
+        data, wf_id = row[2], row[5]
         previous = wf._get_last_data()
-        row = (wf.workflow_type, wf.state.value, data, wf.created_at, wf.updated_at, wf.id)
         conn = self._conn()
         with conn:
             if previous is None:
@@ -282,13 +282,13 @@ class WorkflowStore:
                     (*row, previous),
                 )
                 if cur.rowcount == 0:
-                    exists = conn.execute("SELECT 1 FROM workflows WHERE id = ?", (wf.id,)).fetchone()
+                    exists = conn.execute("SELECT 1 FROM workflows WHERE id = ?", (wf_id,)).fetchone()
                     if exists:
-                        self._cache.pop(wf.id, None)
+                        self._cache.pop(wf_id, None)
                         raise WorkflowConflictError(
-                            f"Workflow '{wf.id}' changed in the store since this copy was read "
+                            f"Workflow '{wf_id}' changed in the store since this copy was read "
                             "(another Pilot process saved it); nothing was written and nothing "
-                            f"was dispatched. Read it again — get_workflow_status('{wf.id}') "
+                            f"was dispatched. Read it again — get_workflow_status('{wf_id}') "
                             "shows its current state — and repeat the call if it still makes sense."
                         )
                     conn.execute(
@@ -297,7 +297,7 @@ class WorkflowStore:
                         row,
                     )
         wf._set_last_data(data)
-        self._cache[wf.id] = wf
+        self._cache[wf_id] = wf
 
     def load(self, workflow_id: str) -> Workflow | None:
         row = self._conn().execute("SELECT data FROM workflows WHERE id = ?", (workflow_id,)).fetchone()

@@ -13,7 +13,7 @@ pub use load::{workflow_from_json, workflow_from_value};
 pub use redact::{
     first_redacted_secret, first_redacted_secret_in, is_sensitive_key, redact_value, restore_secrets, REDACTED,
 };
-pub use ser::{Live, Persisted};
+pub use ser::{DbJsonCache, Live, Persisted};
 pub use state::WorkflowState;
 pub use step::{status, WorkflowStep, APPROVAL_ACTION};
 pub use workflow::{AuditEntry, Workflow};

@@ -160,3 +160,64 @@ impl Serialize for ValueSer<'_> {
         }
     }
 }
+
+/// The stored text of a record, kept up to date piece by piece: each step and each audit
+/// entry is serialised once and re-serialised only when it changes, so writing a workflow
+/// after one step costs the bytes of that step, not of the whole history (plus copying).
+#[derive(Debug, Clone, Default)]
+pub struct DbJsonCache {
+    steps: Vec<String>,
+    audit: Vec<String>,
+}
+
+impl DbJsonCache {
+    /// The record's stored text (exactly [`Workflow::to_db_json`]); `changed` says what differs
+    /// since the previous call (`Changes::whole()` the first time, or when unsure).
+    pub fn render(&mut self, wf: &Workflow, changed: &super::Changes) -> String {
+        use crate::pyfmt::to_db_json;
+        let rebuild = changed.all || self.steps.len() != wf.steps.len() || self.audit.len() > wf.audit_log.len();
+        if rebuild {
+            self.steps = wf.steps.iter().map(|step| to_db_json(&StepSer { step, redact: true })).collect();
+            self.audit = wf.audit_log.iter().map(to_db_json).collect();
+        } else {
+            for &p in &changed.steps {
+                if let Some(step) = wf.steps.get(p) {
+                    self.steps[p] = to_db_json(&StepSer { step, redact: true });
+                }
+            }
+            let from = changed.audit_from.min(self.audit.len());
+            self.audit.truncate(from);
+            self.audit.extend(wf.audit_log[from..].iter().map(to_db_json));
+        }
+        let field = |out: &mut String, key: &str, value: String| {
+            out.push_str(", \"");
+            out.push_str(key);
+            out.push_str("\": ");
+            out.push_str(&value);
+        };
+        let size: usize =
+            self.steps.iter().map(String::len).sum::<usize>() + self.audit.iter().map(String::len).sum::<usize>();
+        let mut out = String::with_capacity(size + 1024);
+        out.push_str("{\"id\": ");
+        out.push_str(&to_db_json(&wf.id));
+        field(&mut out, "workflow_type", to_db_json(&wf.workflow_type));
+        field(&mut out, "state", to_db_json(wf.state.as_str()));
+        out.push_str(", \"steps\": [");
+        out.push_str(&self.steps.join(", "));
+        out.push(']');
+        field(&mut out, "params", to_db_json(&MapSer { m: &wf.params, redact: true }));
+        field(&mut out, "created_at", to_db_json(&wf.created_at));
+        field(&mut out, "updated_at", to_db_json(&wf.updated_at));
+        field(&mut out, "approved_by", to_db_json(&wf.approved_by));
+        field(&mut out, "diff_report", to_db_json(&MapSer { m: &wf.diff_report, redact: true }));
+        out.push_str(", \"audit_log\": [");
+        out.push_str(&self.audit.join(", "));
+        out.push(']');
+        field(&mut out, "blocked_reason", to_db_json(&wf.blocked_reason));
+        field(&mut out, "rollback_results", to_db_json(&ValuesSer { items: &wf.rollback_results, redact: true }));
+        field(&mut out, "created_by", to_db_json(&wf.created_by));
+        field(&mut out, "authors", to_db_json(&wf.authors));
+        out.push('}');
+        out
+    }
+}
