@@ -11,10 +11,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 WHEEL_DIR := target/wheels
 
-.PHONY: demo test test-rust test-wasm-build test-core-is-pure test-upstream-diff bench setup-rust fmt lint \
+
+.PHONY: demo demo-rust test test-rust test-wasm-build test-core-is-pure test-upstream-diff bench setup-rust fmt lint \
 	python-env wheel install-wheel test-python test-upstream-suite bench-python dist
 
-demo:
+# The main job: one workflow through the real MCP server over stdio (official MCP client),
+# with the embedded SQLite store under a temporary HOME.
+demo: install-wheel
+	$(PY) examples/python/mcp_demo.py
+
+# The same engine with no Python at all: the Rust crate and its in-memory store.
+demo-rust:
 	$(CARGO) run -q -p vmware-pilot-core --example demo
 
 test: setup-rust test-core-is-pure test-rust test-wasm-build test-upstream-diff install-wheel test-python test-upstream-suite

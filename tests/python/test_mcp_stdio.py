@@ -140,3 +140,25 @@ async def _bad_args(home):
         result = await s.call_tool("create_workflow_from_template",
                                    {"workflow_type": "compliance_scan", "params": json.dumps({"target": "vc"})})
         assert not result.isError, result.content[0].text
+
+
+def test_expose_read_offers_the_reads_and_the_allowed_writes(tmp_path):
+    async def go():
+        args = ["-m", "vmware_pilot.cli", "mcp", "--expose", "read", "--allow-write", "approve,plan_workflow"]
+        async with pilot_session(tmp_path, args=args) as (s, _):
+            names = [t.name for t in (await s.list_tools()).tools]
+            assert sorted(names) == sorted([*READ_TOOLS, "approve", "create_workflow_from_template"])
+            result = await s.call_tool("rollback", {"workflow_id": "wf-x"})
+            assert result.isError
+
+    asyncio.run(go())
+
+
+def test_https_needs_its_certificate_and_tokens(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"HOME": str(tmp_path), "OPS_HOME": str(tmp_path / ".vmware"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "vmware_pilot.cli", "mcp", "--transport", "https"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 2 and "vmware-pilot MCP server not started" in out.stderr
