@@ -133,6 +133,10 @@ pub enum PilotError {
     )]
     UnrunBeforeGate { id: String, state: String, steps: Vec<StepRef> },
 
+    /// Separation of duties: the approver's role may not approve this workflow.
+    #[error("Refusing the approval of workflow '{id}': {reason}. {}", crate::safety::roles::APPROVAL_REFUSED_ADVICE)]
+    ApprovalRefused { id: String, state: String, reason: String },
+
     // ── rollback / cancel ──────────────────────────────────────────────────────────────
     #[error(
         "Workflow '{id}' cannot be rolled back from state '{state}': a draft has run nothing, \
@@ -273,6 +277,17 @@ pub enum PilotError {
 
     #[error("{message}")]
     InvalidTemplateName { message: String },
+
+    // ── refusals whose payload is upstream's answer ────────────────────────────────────
+    /// run_workflow's checks refused (a custom workflow's missing gate, blocking review
+    /// findings without `force`, a state that cannot run). The payload says which and how.
+    #[error("{}", payload.get("error").and_then(Value::as_str).unwrap_or("run refused"))]
+    RunRefused { payload: Value },
+
+    /// A confirmed rollback or cancel refused by its blast radius (blockers, or effects not
+    /// measured and not acknowledged). The payload carries the radius and the fix.
+    #[error("{}", payload.get("error").and_then(Value::as_str).unwrap_or("refused by the blast radius"))]
+    RadiusRefused { payload: Value },
 }
 
 impl PilotError {
@@ -292,6 +307,7 @@ impl PilotError {
             NotAwaitingApproval { .. } => "not_awaiting_approval",
             ApproverRequired { .. } => "approver_required",
             UnrunBeforeGate { .. } => "unrun_before_gate",
+            ApprovalRefused { .. } => "approval_refused",
             RollbackBadState { .. } => "rollback_bad_state",
             CancelTerminal { .. } => "cancel_terminal",
             ReportNotRunning { .. } => "report_not_running",
@@ -314,6 +330,8 @@ impl PilotError {
             TemplateDefinition { .. } => "template_definition",
             ApprovalGate { .. } => "approval_gate",
             InvalidTemplateName { .. } => "invalid_template_name",
+            RunRefused { .. } => "run_refused",
+            RadiusRefused { .. } => "radius_refused",
         }
     }
 
@@ -327,6 +345,7 @@ impl PilotError {
             | PreflightRefused { id, state, .. }
             | ApproverRequired { id, state }
             | UnrunBeforeGate { id, state, .. }
+            | ApprovalRefused { id, state, .. }
             | RollbackBadState { id, state }
             | CancelTerminal { id, state }
             | ReportNotRunning { id, state, .. }
@@ -338,7 +357,10 @@ impl PilotError {
     /// The refusal as upstream returns it: `{"error", "workflow_id", "state", ...extras}`,
     /// or just `{"error"}` where upstream gives no more.
     pub fn to_response(&self) -> Value {
-        if let PilotError::ApprovalGate { payload } = self {
+        if let PilotError::ApprovalGate { payload }
+        | PilotError::RunRefused { payload }
+        | PilotError::RadiusRefused { payload } = self
+        {
             return payload.clone();
         }
         let mut m = Map::new();

@@ -229,12 +229,16 @@ fn scenarios_replay() {
     files.sort();
     assert!(!files.is_empty());
     let mut events = 0;
+    // Every event's outcome, for the other hosts' runners to compare with (the Node suite
+    // checks that the wasm build produces exactly this).
+    let mut transcript = Map::new();
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let sc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let mut clock = Clock(1_795_305_600_000_000, 0);
         let mut wf = build(&sc["workflow"], &mut clock);
+        let mut steps = vec![json!({"start": wf.to_value()})];
         for (i, event) in sc["events"].as_array().unwrap().iter().enumerate() {
             let mode = event.get("mode").or(sc.get("mode")).and_then(Value::as_str).unwrap_or("agent");
             let opts = options(mode);
@@ -258,9 +262,13 @@ fn scenarios_replay() {
             if code.is_some() {
                 assert_eq!(wf.to_value(), before, "{name} event {i}: a refusal changed the record");
             }
+            steps.push(json!({"response": resp, "code": code, "record": wf.to_value()}));
             events += 1;
         }
+        transcript.insert(name, Value::Array(steps));
     }
     eprintln!("replayed {} scenarios, {events} events", files.len());
-    let _ = Map::<String, Value>::new();
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/scenario-transcript.json");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    std::fs::write(&out, serde_json::to_string(&Value::Object(transcript)).unwrap()).unwrap();
 }

@@ -2,6 +2,7 @@
 //! `others` — decides whether a caller may approve a workflow. The host supplies the
 //! caller's role (vmware-policy does it in the Python wheel); the rule is here.
 
+use crate::error::PilotError;
 use crate::record::Workflow;
 
 /// A role's approval mode.
@@ -56,6 +57,15 @@ pub fn approval_refused(
                 None
             }
         }
+    }
+}
+
+/// The approval check as an error: `approver` (the person approving, whose role has `mode`)
+/// may not approve `wf`. Hosts without named roles use `role_name` "approver".
+pub fn check_approver(wf: &Workflow, approver: &str, role_name: &str, mode: ApproveMode) -> Result<(), PilotError> {
+    match approval_refused(wf, approver, Some((role_name, mode)), role_name) {
+        None => Ok(()),
+        Some(reason) => Err(PilotError::ApprovalRefused { id: wf.id.clone(), state: wf.state.as_str().into(), reason }),
     }
 }
 

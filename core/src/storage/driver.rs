@@ -14,6 +14,10 @@ use crate::engine::{self, Options, Reported, Transition};
 use crate::env::Env;
 use crate::error::PilotError;
 use crate::record::{Changes, Workflow};
+use crate::safety::blast;
+use crate::safety::roles::{self, ApproveMode};
+use crate::service::{self, RunCheck};
+use serde_json::Value;
 
 pub struct Driver<S: Storage> {
     store: S,
@@ -125,12 +129,135 @@ impl<S: Storage> Driver<S> {
         self.apply(id, |wf| engine::approve(wf, env, approver, acknowledge_not_executed, opts))
     }
 
+    /// An approval under separation of duties: refused ([`PilotError::ApprovalRefused`])
+    /// when `approver`, approving with `mode`, may not approve this workflow.
+    #[allow(clippy::too_many_arguments)]
+    pub fn approve_as(
+        &mut self,
+        id: &str,
+        approver: &str,
+        mode: ApproveMode,
+        acknowledge_not_executed: bool,
+        env: &Env,
+        opts: &Options,
+    ) -> Result<(Transition, &Workflow), PilotError> {
+        self.apply(id, |wf| {
+            if wf.state == crate::record::WorkflowState::AwaitingApproval && !approver.is_empty() {
+                roles::check_approver(wf, approver, "approver", mode)?;
+            }
+            engine::approve(wf, env, approver, acknowledge_not_executed, opts)
+        })
+    }
+
+    /// Rejects the pending gate: the workflow is cancelled, the audit log naming `rejecter`
+    /// and `reason`. Only a workflow awaiting approval can be rejected, and a rejecter must be
+    /// named. Never refused by the blast radius: stopping at a gate performs nothing; the
+    /// radius returned says what earlier steps left in place.
+    pub fn reject(
+        &mut self,
+        id: &str,
+        rejecter: &str,
+        reason: &str,
+        env: &Env,
+    ) -> Result<(Transition, &Workflow, Value), PilotError> {
+        let wf = self.get(id)?;
+        let state = wf.state.as_str().to_string();
+        if wf.state != crate::record::WorkflowState::AwaitingApproval {
+            return Err(PilotError::NotAwaitingApproval { id: id.into(), state });
+        }
+        if rejecter.trim().is_empty() {
+            return Err(PilotError::ApproverRequired { id: id.into(), state });
+        }
+        let radius = service::cancel_preview(wf, true).get("blast_radius").cloned().unwrap_or(Value::Null);
+        let why = if reason.trim().is_empty() {
+            format!("approval rejected by {rejecter}")
+        } else {
+            format!("approval rejected by {rejecter}: {reason}")
+        };
+        let (t, wf) = self.apply(id, |wf| engine::cancel(wf, env, &why))?;
+        Ok((t, wf, radius))
+    }
+
+    /// Edits a record outside the run loop (a draft's steps, its confirmation): `edit`
+    /// returns what it changed, or refuses without changing anything.
+    pub fn edit<F>(&mut self, id: &str, edit: F) -> Result<&Workflow, PilotError>
+    where
+        F: FnOnce(&mut Workflow) -> Result<Changes, PilotError>,
+    {
+        let (_, wf) = self.apply(id, |wf| {
+            let changes = edit(wf)?;
+            Ok(Transition { checkpoint: engine::Checkpoint::Completed, changes, error: None })
+        })?;
+        Ok(wf)
+    }
+
     pub fn rollback(&mut self, id: &str, env: &Env, opts: &Options) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| engine::rollback(wf, env, opts))
     }
 
     pub fn cancel(&mut self, id: &str, reason: &str, env: &Env) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| engine::cancel(wf, env, reason))
+    }
+
+    /// run_workflow as the MCP tool does it: its checks first (refusal: [`PilotError::RunRefused`]
+    /// with upstream's answer; a forced run is written to the audit log), then the run.
+    pub fn run_checked(
+        &mut self,
+        id: &str,
+        force: bool,
+        env: &Env,
+        opts: &Options,
+    ) -> Result<(Transition, &Workflow), PilotError> {
+        self.apply(id, |wf| {
+            let audit_before = wf.audit_log.len();
+            if let RunCheck::Refused(payload) = service::run_check(wf, force, env) {
+                return Err(PilotError::RunRefused { payload });
+            }
+            let mut t = engine::run(wf, env, opts)?;
+            t.changes.audit_from = t.changes.audit_from.min(audit_before);
+            Ok(t)
+        })
+    }
+
+    /// A confirmed rollback: refused ([`PilotError::RadiusRefused`]) while its blast radius has
+    /// blockers or unacknowledged unmeasured effects; else started. Returns the radius too.
+    pub fn rollback_checked(
+        &mut self,
+        id: &str,
+        acknowledge_unknown_effects: bool,
+        env: &Env,
+        opts: &Options,
+    ) -> Result<(Transition, &Workflow, Value), PilotError> {
+        let radius = self.checked_radius(id, "roll back", acknowledge_unknown_effects)?;
+        let (t, wf) = self.apply(id, |wf| engine::rollback(wf, env, opts))?;
+        Ok((t, wf, radius))
+    }
+
+    /// A confirmed cancel, refused like [`Driver::rollback_checked`].
+    pub fn cancel_checked(
+        &mut self,
+        id: &str,
+        reason: &str,
+        acknowledge_unknown_effects: bool,
+        env: &Env,
+    ) -> Result<(Transition, &Workflow, Value), PilotError> {
+        let radius = self.checked_radius(id, "cancel", acknowledge_unknown_effects)?;
+        let (t, wf) = self.apply(id, |wf| engine::cancel(wf, env, reason))?;
+        Ok((t, wf, radius))
+    }
+
+    fn checked_radius(&mut self, id: &str, verb: &str, acknowledged: bool) -> Result<Value, PilotError> {
+        let wf = self.get(id)?;
+        let preview = if verb == "cancel" {
+            service::cancel_preview(wf, acknowledged)
+        } else {
+            service::rollback_preview(wf, acknowledged)
+        };
+        let radius = preview.get("blast_radius").cloned().unwrap_or(Value::Null);
+        match blast::radius_refusal(verb, wf, &radius) {
+            Some(payload) => Err(PilotError::RadiusRefused { payload }),
+            None => Ok(radius),
+        }
     }
 
     pub fn list(&mut self, filter: ListFilter) -> Result<Vec<Summary>, PilotError> {

@@ -33,6 +33,11 @@ impl MemoryStore {
         self.records.get(id).map(|(_, rev)| *rev)
     }
 
+    /// Every stored record (as stored: secrets masked unless [`MemoryStore::keeping_secrets`]).
+    pub fn records(&self) -> impl Iterator<Item = &Workflow> {
+        self.records.values().map(|(wf, _)| wf)
+    }
+
     pub fn len(&self) -> usize {
         self.records.len()
     }

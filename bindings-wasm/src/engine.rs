@@ -1,0 +1,341 @@
+//! The pure layer: record in, record out. For hosts whose storage is asynchronous
+//! (IndexedDB, a database client): load the record, call a transition, save what comes back
+//! before acting on the checkpoint.
+
+use js_sys::{Function, Reflect};
+use pilot_core::engine::{self, Checkpoint, Mode, Options, Reported, ToolResult, Transition};
+use pilot_core::record::{workflow_from_value, Workflow};
+use pilot_core::safety::roles::{check_approver, ApproveMode};
+use pilot_core::{Env, PilotError, Timestamp, WorkflowState, WorkflowStep};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{from_js, str_field, to_js};
+use crate::errors;
+
+/// The environment: `{nowMicros?, utcOffsetSeconds?, entropy?, caller?}`; what is missing
+/// comes from the runtime's clock and `Math.random`.
+pub fn env_from(v: &JsValue) -> Result<Env, JsValue> {
+    let spec = from_js(v)?;
+    let mut env = crate::env::env(spec.get("caller").and_then(Value::as_str).unwrap_or(""));
+    if let Some(us) = spec.get("nowMicros").and_then(Value::as_f64) {
+        env.now = Timestamp { unix_micros: us as i64, utc_offset_secs: 0 };
+    }
+    if let Some(off) = spec.get("utcOffsetSeconds").and_then(Value::as_f64) {
+        env.now.utc_offset_secs = off as i32;
+    }
+    if let Some(e) = spec.get("entropy").and_then(Value::as_f64) {
+        env.entropy = e as u64;
+    }
+    Ok(env)
+}
+
+pub fn record_from(v: &JsValue) -> Result<Workflow, JsValue> {
+    workflow_from_value(from_js(v)?).map_err(|e| errors::to_js(&e))
+}
+
+/// `mode`: "agent" (the default: steps are handed out in `pending_dispatch`), "host" (the
+/// host performs one step at a time and reports it) or "hostParallel" (a parallel group's
+/// members are dispatched together).
+pub fn mode_from(options: &Value) -> Result<Mode, String> {
+    match options.get("mode") {
+        None | Some(Value::Null) => Ok(Mode::Agent),
+        Some(Value::String(m)) => match m.as_str() {
+            "agent" => Ok(Mode::Agent),
+            "host" => Ok(Mode::Host { parallel_groups: false }),
+            "hostParallel" | "host_parallel" => Ok(Mode::Host { parallel_groups: true }),
+            other => Err(format!("mode is 'agent', 'host' or 'hostParallel', not {other:?}")),
+        },
+        Some(other) => Err(format!("mode is a string ('agent', 'host' or 'hostParallel'), not {other}")),
+    }
+}
+
+/// A step list argument: an array of step objects.
+pub fn step_list(v: &JsValue) -> Result<Vec<Value>, JsValue> {
+    match from_js(v)? {
+        Value::Array(list) => Ok(list),
+        _ => Err(errors::invalid("steps must be an array of step objects ({action, skill, tool, params, ...})")),
+    }
+}
+
+/// A step index from JS (a number): a whole number, in range.
+pub fn step_index(index: f64) -> Result<i64, JsValue> {
+    if index.fract() != 0.0 || !index.is_finite() || index.abs() > 9.0e15 {
+        return Err(errors::invalid(&format!(
+            "a step index is a whole number (the index of the dispatch request), not {index}"
+        )));
+    }
+    Ok(index as i64)
+}
+
+/// Runs `f` with the options object (`mode`, and an optional `preflight(steps)` function that
+/// throws to refuse a dispatcher run).
+pub fn with_options<R>(options: &JsValue, f: impl FnOnce(&Options) -> R) -> Result<R, JsValue> {
+    let spec = from_js(&strip_functions(options))?;
+    let preflight: Option<Function> = if options.is_object() {
+        Reflect::get(options, &"preflight".into()).ok().and_then(|p| p.dyn_into().ok())
+    } else {
+        None
+    };
+    let check = |steps: &[&WorkflowStep]| -> Result<(), String> {
+        let Some(pf) = &preflight else { return Ok(()) };
+        let list: Vec<Value> = steps.iter().map(|s| serde_json::to_value(s).unwrap_or(Value::Null)).collect();
+        let arg = to_js(&list).map_err(|_| "steps could not be passed".to_string())?;
+        pf.call1(&JsValue::NULL, &arg).map(|_| ()).map_err(|e| {
+            Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"))
+        })
+    };
+    let mode = mode_from(&spec).map_err(|m| errors::invalid(&m))?;
+    let opts = Options { mode, preflight: if preflight.is_some() { Some(&check) } else { None } };
+    Ok(f(&opts))
+}
+
+/// A copy of an options object without its functions (those cannot cross as JSON).
+pub fn strip_functions(options: &JsValue) -> JsValue {
+    if !options.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    let copy = js_sys::Object::new();
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+        if let Ok(v) = Reflect::get(options, &key) {
+            if !v.is_function() {
+                let _ = Reflect::set(&copy, &key, &v);
+            }
+        }
+    }
+    copy.into()
+}
+
+/// A checkpoint as JS sees it: `{kind, ...}`.
+pub fn checkpoint_json(t: &Transition) -> Value {
+    match &t.checkpoint {
+        Checkpoint::Dispatch(reqs) => json!({
+            "kind": "dispatch",
+            "requests": reqs.iter().map(|r| r.to_value()).collect::<Vec<_>>(),
+        }),
+        Checkpoint::Waiting(running) => json!({"kind": "waiting", "waiting_for": running}),
+        Checkpoint::AwaitingApproval(gate) => json!({"kind": "awaiting_approval", "gate": gate}),
+        Checkpoint::DispatchRequired => json!({"kind": "dispatch_required"}),
+        Checkpoint::Completed => json!({"kind": "completed"}),
+        Checkpoint::Failed => json!({"kind": "failed", "error": t.error}),
+        Checkpoint::Cancelled => json!({"kind": "cancelled"}),
+        Checkpoint::RolledBack { incomplete } => {
+            json!({"kind": "rolled_back", "incomplete": incomplete, "error": t.error})
+        }
+    }
+}
+
+/// `{record, checkpoint, response}` of a transition.
+pub fn stepped(wf: &Workflow, out: Result<Transition, PilotError>) -> Result<JsValue, JsValue> {
+    let t = out.map_err(|e| errors::to_js(&e))?;
+    to_js(&json!({"record": wf.to_value(), "checkpoint": checkpoint_json(&t), "response": t.response(wf)}))
+}
+
+/// A reported outcome: `{returned}`, `{raised}`, `{unknown, payload?}` or `{toolResult}`.
+pub fn reported_from(v: &Value) -> Result<Reported, JsValue> {
+    if let Some(x) = v.get("returned") {
+        return Ok(Reported::Returned(x.clone()));
+    }
+    if let Some(m) = v.get("raised") {
+        return Ok(Reported::Raised(pilot_core::pyfmt::py_str(m)));
+    }
+    if let Some(m) = v.get("unknown") {
+        return Ok(Reported::EffectUnknown {
+            message: pilot_core::pyfmt::py_str(m),
+            payload: v.get("payload").cloned().unwrap_or(Value::Null),
+        });
+    }
+    if let Some(tr) = v.get("toolResult") {
+        let is_error = tr.get("isError").and_then(Value::as_bool).unwrap_or(false);
+        let content = tr.get("content").and_then(Value::as_array).cloned().unwrap_or_default();
+        let structured = tr.get("structuredContent").cloned().unwrap_or(Value::Null);
+        let texts: Vec<String> = content
+            .iter()
+            .filter_map(|b| b.get("text").and_then(Value::as_str))
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect();
+        let stored =
+            tr.get("stored").cloned().unwrap_or_else(|| pilot_core::dispatch::payload(is_error, &texts, &structured));
+        return Ok(Reported::ToolResult(ToolResult { is_error, content, structured_content: structured, stored }));
+    }
+    Err(errors::invalid(
+        "an outcome is {returned: value}, {raised: message}, {unknown: message, payload?} or {toolResult: {...}}",
+    ))
+}
+
+#[wasm_bindgen(js_name = run)]
+pub fn run(record: JsValue, env: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let mut wf = record_from(&record)?;
+    let env = env_from(&env)?;
+    let out = with_options(&options, |o| engine::run(&mut wf, &env, o))?;
+    stepped(&wf, out)
+}
+
+#[wasm_bindgen(js_name = report)]
+pub fn report(
+    record: JsValue,
+    index: f64,
+    outcome: JsValue,
+    env: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let mut wf = record_from(&record)?;
+    let env = env_from(&env)?;
+    let reported = reported_from(&from_js(&outcome)?)?;
+    let index = step_index(index)?;
+    let out = with_options(&options, |o| engine::report(&mut wf, &env, index, reported, o))?;
+    stepped(&wf, out)
+}
+
+/// Approves the pending gate. `options.approveMode` ("others", "any" or "none") applies
+/// separation of duties to `approver`; without it no role check is made.
+#[wasm_bindgen(js_name = approve)]
+pub fn approve(
+    record: JsValue,
+    approver: &str,
+    acknowledge_not_executed: bool,
+    env: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let mut wf = record_from(&record)?;
+    let env = env_from(&env)?;
+    let spec = from_js(&strip_functions(&options))?;
+    let role = match spec.get("approveMode").and_then(Value::as_str) {
+        None => None,
+        Some(m) => Some(
+            ApproveMode::parse(m)
+                .ok_or_else(|| errors::invalid(&format!("approveMode is 'others', 'any' or 'none', not {m:?}")))?,
+        ),
+    };
+    let out = with_options(&options, |o| {
+        if let (Some(mode), WorkflowState::AwaitingApproval, false) = (role, wf.state, approver.is_empty()) {
+            check_approver(&wf, approver, "approver", mode)?;
+        }
+        engine::approve(&mut wf, &env, approver, acknowledge_not_executed, o)
+    })?;
+    stepped(&wf, out)
+}
+
+#[wasm_bindgen(js_name = rollback)]
+pub fn rollback(record: JsValue, env: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let mut wf = record_from(&record)?;
+    let env = env_from(&env)?;
+    let out = with_options(&options, |o| engine::rollback(&mut wf, &env, o))?;
+    stepped(&wf, out)
+}
+
+#[wasm_bindgen(js_name = cancel)]
+pub fn cancel(record: JsValue, reason: &str, env: JsValue) -> Result<JsValue, JsValue> {
+    let mut wf = record_from(&record)?;
+    let env = env_from(&env)?;
+    let out = engine::cancel(&mut wf, &env, reason);
+    stepped(&wf, out)
+}
+
+/// `{record, refusal?}`: run_workflow's checks (a custom workflow's missing gate, blocking
+/// review findings unless `force`); a forced run is written into the returned record.
+#[wasm_bindgen(js_name = runCheck)]
+pub fn run_check(record: JsValue, force: bool, env: JsValue) -> Result<JsValue, JsValue> {
+    let mut wf = record_from(&record)?;
+    let env = env_from(&env)?;
+    let refusal = match pilot_core::service::run_check(&mut wf, force, &env) {
+        pilot_core::service::RunCheck::Refused(v) => v,
+        pilot_core::service::RunCheck::Go { .. } => Value::Null,
+    };
+    to_js(&json!({"record": wf.to_value(), "refusal": refusal}))
+}
+
+#[wasm_bindgen(js_name = review)]
+pub fn review(record: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&pilot_core::safety::review::review(&record_from(&record)?))
+}
+
+/// `{action: "preview", workflow_id, blast_radius, hint}`: what a rollback would do.
+#[wasm_bindgen(js_name = rollbackPreview)]
+pub fn rollback_preview(record: JsValue, acknowledge_unknown_effects: bool) -> Result<JsValue, JsValue> {
+    to_js(&pilot_core::service::rollback_preview(&record_from(&record)?, acknowledge_unknown_effects))
+}
+
+#[wasm_bindgen(js_name = cancelPreview)]
+pub fn cancel_preview(record: JsValue, acknowledge_unknown_effects: bool) -> Result<JsValue, JsValue> {
+    to_js(&pilot_core::service::cancel_preview(&record_from(&record)?, acknowledge_unknown_effects))
+}
+
+/// The refusal for acting on a preview (`verb`: "roll back" or "cancel"), or null.
+#[wasm_bindgen(js_name = radiusRefusal)]
+pub fn radius_refusal(verb: &str, record: JsValue, radius: JsValue) -> Result<JsValue, JsValue> {
+    let r = pilot_core::safety::blast::radius_refusal(verb, &record_from(&record)?, &from_js(&radius)?);
+    to_js(&r.unwrap_or(Value::Null))
+}
+
+#[wasm_bindgen(js_name = gateViolations)]
+pub fn gate_violations(record: JsValue) -> Result<JsValue, JsValue> {
+    let v: Vec<Value> =
+        pilot_core::safety::gate::gate_violations(&record_from(&record)?).iter().map(|g| g.to_value()).collect();
+    to_js(&v)
+}
+
+#[wasm_bindgen(js_name = createWorkflow)]
+pub fn create_workflow(name: &str, description: &str, steps: JsValue, env: JsValue) -> Result<JsValue, JsValue> {
+    let env = env_from(&env)?;
+    let Value::Array(list) = from_js(&steps)? else {
+        return Err(errors::invalid("steps must be an array of step objects"));
+    };
+    let wf =
+        pilot_core::service::create_custom_workflow(&env, name, description, &list).map_err(|e| errors::to_js(&e))?;
+    to_js(&wf.to_value())
+}
+
+#[wasm_bindgen(js_name = designDraft)]
+pub fn design_draft(goal: &str, constraints: &str, env: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&engine::design_draft(&env_from(&env)?, goal, constraints).to_value())
+}
+
+#[wasm_bindgen(js_name = updateDraft)]
+pub fn update_draft(record: JsValue, changes: JsValue, env: JsValue) -> Result<JsValue, JsValue> {
+    let mut wf = record_from(&record)?;
+    let env = env_from(&env)?;
+    let c = from_js(&changes)?;
+    let steps = c.get("steps").and_then(Value::as_array).cloned();
+    engine::update_draft(&mut wf, &env, &str_field(&c, "name"), &str_field(&c, "description"), steps.as_deref())
+        .map_err(|e| errors::to_js(&e))?;
+    to_js(&wf.to_value())
+}
+
+#[wasm_bindgen(js_name = confirmDraft)]
+pub fn confirm_draft(record: JsValue, env: JsValue) -> Result<JsValue, JsValue> {
+    let mut wf = record_from(&record)?;
+    engine::confirm_draft(&mut wf, &env_from(&env)?).map_err(|e| errors::to_js(&e))?;
+    to_js(&wf.to_value())
+}
+
+/// Reads a record (validates it; older rows are upgraded, pre-2.0 tool names translated).
+#[wasm_bindgen(js_name = loadRecord)]
+pub fn load_record(record: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&record_from(&record)?.to_value())
+}
+
+/// The text vmware-pilot 2.4.0 stores for this record (redacted `json.dumps` bytes).
+#[wasm_bindgen(js_name = storedText)]
+pub fn stored_text(record: JsValue) -> Result<String, JsValue> {
+    Ok(record_from(&record)?.to_db_json())
+}
+
+/// A record from the stored text (`workflows.db`'s `data` column).
+#[wasm_bindgen(js_name = fromStoredText)]
+pub fn from_stored_text(text: &str) -> Result<JsValue, JsValue> {
+    let wf = pilot_core::record::workflow_from_json(text).map_err(|e| errors::to_js(&e))?;
+    to_js(&wf.to_value())
+}
+
+/// The record with every secret masked (what may leave the process).
+#[wasm_bindgen(js_name = redacted)]
+pub fn redacted(record: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&serde_json::to_value(pilot_core::record::Persisted(&record_from(&record)?)).unwrap_or(Value::Null))
+}
+
+#[wasm_bindgen(js_name = skillCatalog)]
+pub fn skill_catalog() -> Result<JsValue, JsValue> {
+    to_js(pilot_core::catalog::skill_catalog())
+}

@@ -1,0 +1,241 @@
+//! `Pilot`: workflows kept in a host's synchronous storage, through the core's driver — every
+//! transition is saved (with the revision it replaces) before its checkpoint is returned, so
+//! a step is stored `running` before the host is asked to perform it.
+
+use pilot_core::engine::{self, Transition};
+use pilot_core::safety::roles::ApproveMode;
+use pilot_core::storage::{Driver, ListFilter, MemoryStore};
+use pilot_core::{service, Env, PilotError, Workflow};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{from_js, str_field, to_js};
+use crate::engine::{checkpoint_json, reported_from, strip_functions, with_options};
+use crate::errors;
+use crate::storage::{Backend, JsStorage};
+
+#[wasm_bindgen]
+pub struct Pilot {
+    driver: Driver<Backend>,
+    caller: String,
+    approve_mode: ApproveMode,
+    /// `{mode, preflight}` as given: passed to every transition that may dispatch.
+    options: JsValue,
+}
+
+fn thrown(e: PilotError) -> JsValue {
+    errors::to_js(&e)
+}
+
+fn answer(wf: &Workflow, t: &Transition, response: Value) -> Result<JsValue, JsValue> {
+    to_js(&json!({"record": wf.to_value(), "checkpoint": checkpoint_json(t), "response": response}))
+}
+
+#[wasm_bindgen]
+impl Pilot {
+    /// `storage`: `{load, save, list, delete}`, or null for the core's in-memory store; `options`: `{caller?, mode?, preflight?,
+    /// approveMode?}` (`approveMode` "others" — the default — refuses an approver who created
+    /// or edited the workflow; "any" allows everyone; "none" nobody).
+    #[wasm_bindgen(constructor)]
+    pub fn new(storage: JsValue, options: JsValue) -> Result<Pilot, JsValue> {
+        let spec = from_js(&strip_functions(&options))?;
+        let caller = str_field(&spec, "caller");
+        let approve_mode = match spec.get("approveMode").and_then(Value::as_str) {
+            None => ApproveMode::Others,
+            Some(m) => ApproveMode::parse(m)
+                .ok_or_else(|| errors::invalid(&format!("approveMode is 'others', 'any' or 'none', not {m:?}")))?,
+        };
+        crate::engine::mode_from(&spec).map_err(|m| errors::invalid(&m))?;
+        let backend = if storage.is_null() || storage.is_undefined() {
+            Backend::Memory(MemoryStore::new())
+        } else {
+            Backend::Js(JsStorage::new(storage.dyn_into().map_err(|_| errors::invalid("storage must be an object"))?)?)
+        };
+        Ok(Pilot { driver: Driver::new(backend), caller, approve_mode, options })
+    }
+
+    /// Every record of the in-memory store (redacted, as stored), for an export; with host
+    /// storage, the host's `list()` already has them.
+    #[wasm_bindgen(js_name = exportRecords)]
+    pub fn export_records(&self) -> Result<JsValue, JsValue> {
+        match self.driver.store() {
+            Backend::Memory(m) => {
+                let list: Vec<Value> = m.records().map(Workflow::to_value).collect();
+                to_js(&list)
+            }
+            Backend::Js(_) => {
+                Err(errors::invalid("exportRecords() is for the in-memory store; call your storage's list()"))
+            }
+        }
+    }
+
+    fn env(&self) -> Env {
+        crate::env::env(&self.caller)
+    }
+
+    /// A workflow from a template, stored. `customTemplates`: `[{document, fileName}]`.
+    #[wasm_bindgen(js_name = createFromTemplate)]
+    pub fn create_from_template(&mut self, name: &str, args: JsValue, customs: JsValue) -> Result<JsValue, JsValue> {
+        let wf = crate::templates::instantiate(name, &args, &customs, &self.env())?;
+        to_js(&self.driver.create(wf).map_err(thrown)?.to_value())
+    }
+
+    /// A custom workflow from step objects, stored (refused when a step needs a gate).
+    #[wasm_bindgen(js_name = createWorkflow)]
+    pub fn create_workflow(&mut self, name: &str, description: &str, steps: JsValue) -> Result<JsValue, JsValue> {
+        let list = crate::engine::step_list(&steps)?;
+        let wf = service::create_custom_workflow(&self.env(), name, description, &list).map_err(thrown)?;
+        to_js(&self.driver.create(wf).map_err(thrown)?.to_value())
+    }
+
+    /// A draft that records only the goal; `updateDraft` adds steps, `confirmDraft` freezes them.
+    #[wasm_bindgen(js_name = designDraft)]
+    pub fn design_draft(&mut self, goal: &str, constraints: &str) -> Result<JsValue, JsValue> {
+        let wf = engine::design_draft(&self.env(), goal, constraints);
+        to_js(&self.driver.create(wf).map_err(thrown)?.to_value())
+    }
+
+    /// `changes`: `{name?, description?, steps?}`.
+    #[wasm_bindgen(js_name = updateDraft)]
+    pub fn update_draft(&mut self, id: &str, changes: JsValue) -> Result<JsValue, JsValue> {
+        let c = from_js(&changes)?;
+        let steps = match c.get("steps") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(list)) => Some(list.clone()),
+            Some(_) => return Err(errors::invalid("changes.steps must be an array of step objects")),
+        };
+        let env = self.env();
+        let (name, description) = (str_field(&c, "name"), str_field(&c, "description"));
+        let wf = self
+            .driver
+            .edit(id, |wf| engine::update_draft(wf, &env, &name, &description, steps.as_deref()))
+            .map_err(thrown)?;
+        to_js(&wf.to_value())
+    }
+
+    #[wasm_bindgen(js_name = confirmDraft)]
+    pub fn confirm_draft(&mut self, id: &str) -> Result<JsValue, JsValue> {
+        let env = self.env();
+        let wf = self.driver.edit(id, |wf| engine::confirm_draft(wf, &env)).map_err(thrown)?;
+        to_js(&wf.to_value())
+    }
+
+    /// The record (this `Pilot`'s working copy, read from storage on first use).
+    pub fn get(&mut self, id: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.driver.get(id).map_err(thrown)?.to_value())
+    }
+
+    /// get_workflow_status's answer.
+    pub fn status(&mut self, id: &str) -> Result<JsValue, JsValue> {
+        to_js(&service::status_response(self.driver.get(id).map_err(thrown)?))
+    }
+
+    pub fn review(&mut self, id: &str) -> Result<JsValue, JsValue> {
+        to_js(&pilot_core::safety::review::review(self.driver.get(id).map_err(thrown)?))
+    }
+
+    /// Runs to the next checkpoint, after run_workflow's checks: refused with code
+    /// `run_refused` (`details` is the reason and the fix) when review finds a step that needs
+    /// a gate; `force` overrides that for built-in templates only.
+    pub fn run(&mut self, id: &str, force: bool) -> Result<JsValue, JsValue> {
+        let env = self.env();
+        let options = self.options.clone();
+        let out = with_options(&options, |o| {
+            self.driver.run_checked(id, force, &env, o).map(|(t, wf)| answer(wf, &t, t.response(wf)))
+        })?;
+        out.map_err(thrown)?
+    }
+
+    /// Reports the outcome of a dispatched step: `{returned}`, `{raised}`, `{unknown}`, `{toolResult}`.
+    pub fn report(&mut self, id: &str, index: f64, outcome: JsValue) -> Result<JsValue, JsValue> {
+        let env = self.env();
+        let reported = reported_from(&from_js(&outcome)?)?;
+        let index = crate::engine::step_index(index)?;
+        let options = self.options.clone();
+        let out = with_options(&options, |o| {
+            self.driver.report(id, index, reported, &env, o).map(|(t, wf)| answer(wf, &t, t.response(wf)))
+        })?;
+        out.map_err(thrown)?
+    }
+
+    /// Approves the pending gate as `approver` (recorded in the audit log), under this
+    /// Pilot's separation of duties (code `approval_refused`).
+    pub fn approve(&mut self, id: &str, approver: &str, acknowledge_not_executed: bool) -> Result<JsValue, JsValue> {
+        let env = crate::env::env(if approver.is_empty() { &self.caller } else { approver });
+        let options = self.options.clone();
+        let mode = self.approve_mode;
+        let out = with_options(&options, |o| {
+            self.driver
+                .approve_as(id, approver, mode, acknowledge_not_executed, &env, o)
+                .map(|(t, wf)| answer(wf, &t, t.response(wf)))
+        })?;
+        out.map_err(thrown)?
+    }
+
+    /// Rejects the pending gate: the workflow is cancelled with `reason` (a cancel, so the
+    /// blast radius applies; no step past the gate ever runs).
+    pub fn reject(&mut self, id: &str, rejecter: &str, reason: &str) -> Result<JsValue, JsValue> {
+        let env = crate::env::env(if rejecter.is_empty() { &self.caller } else { rejecter });
+        let out = self
+            .driver
+            .reject(id, rejecter, reason, &env)
+            .map(|(t, wf, radius)| answer(wf, &t, service::cancel_result(t.response(wf), radius)));
+        out.map_err(thrown)?
+    }
+
+    /// Without `confirm`: `{preview}` (`{action: "preview", blast_radius, ...}`), nothing
+    /// changed. With it: refused (code `radius_refused`) while blockers or unacknowledged
+    /// unmeasured effects remain, else the rollback starts (in host mode the undos come back
+    /// as dispatch checkpoints).
+    pub fn rollback(&mut self, id: &str, confirm: bool, acknowledge_unknown_effects: bool) -> Result<JsValue, JsValue> {
+        if !confirm {
+            let preview = service::rollback_preview(self.driver.get(id).map_err(thrown)?, acknowledge_unknown_effects);
+            return to_js(&json!({ "preview": preview }));
+        }
+        let env = self.env();
+        let options = self.options.clone();
+        let out = with_options(&options, |o| {
+            self.driver
+                .rollback_checked(id, acknowledge_unknown_effects, &env, o)
+                .map(|(t, wf, radius)| answer(wf, &t, service::rollback_result(t.response(wf), radius)))
+        })?;
+        out.map_err(thrown)?
+    }
+
+    /// Like `rollback`: `{preview}` without `confirm`, the cancel with it.
+    pub fn cancel(
+        &mut self,
+        id: &str,
+        reason: &str,
+        confirm: bool,
+        acknowledge_unknown_effects: bool,
+    ) -> Result<JsValue, JsValue> {
+        if !confirm {
+            let preview = service::cancel_preview(self.driver.get(id).map_err(thrown)?, acknowledge_unknown_effects);
+            return to_js(&json!({ "preview": preview }));
+        }
+        let env = self.env();
+        let out = self
+            .driver
+            .cancel_checked(id, reason, acknowledge_unknown_effects, &env)
+            .map(|(t, wf, radius)| answer(wf, &t, service::cancel_result(t.response(wf), radius)));
+        out.map_err(thrown)?
+    }
+
+    /// `[{id, type, state, created_at, updated_at}]`, newest first; `active` leaves out
+    /// completed, failed and cancelled workflows.
+    pub fn list(&mut self, active: bool) -> Result<JsValue, JsValue> {
+        let filter = if active { ListFilter::Active } else { ListFilter::All { limit: None } };
+        let rows: Vec<Value> = self.driver.list(filter).map_err(thrown)?.iter().map(|s| s.to_value()).collect();
+        to_js(&rows)
+    }
+
+    pub fn delete(&mut self, id: &str) -> Result<bool, JsValue> {
+        self.driver.delete(id).map_err(thrown)
+    }
+
+    /// Drops the working copy of `id`: the next call reads the storage again.
+    pub fn forget(&mut self, id: &str) {
+        self.driver.forget(id);
+    }
+}

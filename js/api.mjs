@@ -1,0 +1,264 @@
+// The JS face of the core, shared by the Node and browser builds. It converts arguments,
+// turns the core's errors into PilotError instances, and offers storage adapters; every rule
+// (states, gates, separation of duties, blast radius, revisions checked by the driver) is in
+// the wasm core. The Node build turns this file into CommonJS (scripts/assemble-npm.mjs),
+// so it has no imports and exactly one export statement, at the end.
+
+/** An error from vmware-pilot: `code` is stable (see docs/errors.md), `details` is
+ * upstream's answer for a refusal (for instance the blast radius or the fix). */
+class PilotError extends Error {
+  constructor(code, message, details) {
+    super(message);
+    this.name = 'PilotError';
+    this.code = code;
+    this.details = details === undefined ? null : details;
+  }
+}
+
+function asPilotError(e) {
+  if (e instanceof PilotError) return e;
+  if (e && typeof e === 'object' && e.name === 'PilotError' && typeof e.code === 'string') {
+    return new PilotError(e.code, e.message, e.details);
+  }
+  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
+    return new PilotError(
+      'internal',
+      `the vmware-pilot core stopped on an internal error (${e.message}); this is a bug — please report ` +
+        'the call that caused it. Reload the module before further calls.',
+      null,
+    );
+  }
+  return e;
+}
+
+// ── storage adapters ─────────────────────────────────────────────────────────────────────
+// Each keeps `{revision, record}` per workflow id in a key-value backend and enforces the
+// storage contract's revision check, so two Pilots over one store never lose an update.
+
+function storageError(code, message, found) {
+  const e = new Error(message);
+  e.code = code;
+  if (found !== undefined) e.found = found;
+  return e;
+}
+
+/** The storage contract over a backend of JSON texts: `{read(id), write(id, text), remove(id), ids()}`. */
+function keyValueStorage(backend) {
+  const entry = (id) => {
+    const text = backend.read(id);
+    return text == null ? null : JSON.parse(text);
+  };
+  return {
+    load(id) {
+      return entry(id);
+    },
+    save(record, expectedRevision) {
+      const current = entry(record.id);
+      if (expectedRevision === null) {
+        if (current) throw storageError('already_exists', `workflow ${record.id} is already stored`);
+      } else if (!current || current.revision !== expectedRevision) {
+        throw storageError(
+          'conflict',
+          `workflow ${record.id} is at revision ${current ? current.revision : 'none'}, not ${expectedRevision}`,
+          current ? current.revision : undefined,
+        );
+      }
+      const revision = current ? current.revision + 1 : 1;
+      backend.write(record.id, JSON.stringify({ revision, record }));
+      return revision;
+    },
+    list() {
+      return backend.ids().map((id) => entry(id)).filter(Boolean).map((e) => e.record);
+    },
+    delete(id) {
+      if (backend.read(id) == null) return false;
+      backend.remove(id);
+      return true;
+    },
+  };
+}
+
+/** Storage in a `Map` (given, or a new one): id → JSON text of `{revision, record}`. */
+function memoryStorage(map = new Map()) {
+  return keyValueStorage({
+    read: (id) => (map.has(id) ? map.get(id) : null),
+    write: (id, text) => void map.set(id, text),
+    remove: (id) => void map.delete(id),
+    ids: () => [...map.keys()],
+  });
+}
+
+/** Storage in a Web Storage object (`window.localStorage`), one key per workflow under `prefix`. */
+function webStorage(storage, prefix = 'vmware-pilot:') {
+  return keyValueStorage({
+    read: (id) => storage.getItem(prefix + id),
+    write: (id, text) => storage.setItem(prefix + id, text),
+    remove: (id) => storage.removeItem(prefix + id),
+    ids: () => {
+      const ids = [];
+      for (let i = 0; i < storage.length; i += 1) {
+        const key = storage.key(i);
+        if (key !== null && key.startsWith(prefix)) ids.push(key.slice(prefix.length));
+      }
+      return ids;
+    },
+  });
+}
+
+// ── the API ──────────────────────────────────────────────────────────────────────────────
+
+/** Builds the API over the wasm-bindgen module `native`; `ensureReady()` throws until the
+ * module is instantiated (browsers instantiate asynchronously). */
+function createApi(native, ensureReady) {
+  const call = (fn) =>
+    function pilotCall(...args) {
+      ensureReady();
+      try {
+        return fn(...args);
+      } catch (e) {
+        throw asPilotError(e);
+      }
+    };
+  const opt = (o) => (o === undefined || o === null ? {} : o);
+  const env = (o) => (o.env === undefined ? null : o.env);
+  const customs = (o) => (o.customTemplates === undefined ? null : o.customTemplates);
+
+  class Pilot {
+    #native;
+    /** `storage`: the callbacks object, or null for the core's in-memory store. */
+    constructor(storage, options) {
+      this.#native = call(() => new native.Pilot(storage === undefined ? null : storage, opt(options)))();
+    }
+    static inMemory(options) {
+      return new Pilot(null, options);
+    }
+    #do(fn) {
+      return call(fn)();
+    }
+    createFromTemplate(name, args, options) {
+      const o = opt(options);
+      return this.#do(() => this.#native.createFromTemplate(name, opt(args), customs(o)));
+    }
+    createWorkflow(name, description, steps) {
+      return this.#do(() => this.#native.createWorkflow(name, description ?? '', steps));
+    }
+    designDraft(goal, constraints) {
+      return this.#do(() => this.#native.designDraft(goal, constraints ?? ''));
+    }
+    updateDraft(id, changes) {
+      return this.#do(() => this.#native.updateDraft(id, opt(changes)));
+    }
+    confirmDraft(id) {
+      return this.#do(() => this.#native.confirmDraft(id));
+    }
+    get(id) {
+      return this.#do(() => this.#native.get(id));
+    }
+    status(id) {
+      return this.#do(() => this.#native.status(id));
+    }
+    review(id) {
+      return this.#do(() => this.#native.review(id));
+    }
+    run(id, options) {
+      return this.#do(() => this.#native.run(id, Boolean(opt(options).force)));
+    }
+    report(id, index, outcome) {
+      return this.#do(() => this.#native.report(id, index, outcome));
+    }
+    approve(id, approver, options) {
+      const o = opt(options);
+      return this.#do(() => this.#native.approve(id, approver ?? '', Boolean(o.acknowledgeNotExecuted)));
+    }
+    reject(id, rejecter, reason) {
+      return this.#do(() => this.#native.reject(id, rejecter ?? '', reason ?? ''));
+    }
+    rollback(id, options) {
+      const o = opt(options);
+      return this.#do(() =>
+        this.#native.rollback(id, Boolean(o.confirm), Boolean(o.acknowledgeUnknownEffects)),
+      );
+    }
+    cancel(id, options) {
+      const o = opt(options);
+      return this.#do(() =>
+        this.#native.cancel(id, o.reason ?? '', Boolean(o.confirm), Boolean(o.acknowledgeUnknownEffects)),
+      );
+    }
+    list(options) {
+      return this.#do(() => this.#native.list(Boolean(opt(options).active)));
+    }
+    delete(id) {
+      return this.#do(() => this.#native.delete(id));
+    }
+    forget(id) {
+      this.#do(() => this.#native.forget(id));
+    }
+    exportRecords() {
+      return this.#do(() => this.#native.exportRecords());
+    }
+    /** Frees the wasm memory this Pilot holds (optional: it is also reclaimed by the GC). */
+    free() {
+      this.#native.free();
+    }
+  }
+
+  return {
+    PilotError,
+    Pilot,
+    memoryStorage,
+    webStorage,
+    keyValueStorage,
+    version: call(() => native.version()),
+    skillCatalog: call(() => native.skillCatalog()),
+    templates: call((options) => native.templates(customs(opt(options)))),
+    parseYaml: call((text) => native.parseYaml(text)),
+    createFromTemplate: call((name, args, options) => {
+      const o = opt(options);
+      return native.createFromTemplate(name, opt(args), env(o), customs(o));
+    }),
+    createWorkflow: call((name, description, steps, options) =>
+      native.createWorkflow(name, description ?? '', steps, env(opt(options))),
+    ),
+    designDraft: call((goal, constraints, options) => native.designDraft(goal, constraints ?? '', env(opt(options)))),
+    updateDraft: call((record, changes, options) => native.updateDraft(record, opt(changes), env(opt(options)))),
+    confirmDraft: call((record, options) => native.confirmDraft(record, env(opt(options)))),
+    runCheck: call((record, options) => {
+      const o = opt(options);
+      return native.runCheck(record, Boolean(o.force), env(o));
+    }),
+    run: call((record, options) => {
+      const o = opt(options);
+      return native.run(record, env(o), o);
+    }),
+    report: call((record, index, outcome, options) => {
+      const o = opt(options);
+      return native.report(record, index, outcome, env(o), o);
+    }),
+    approve: call((record, approver, options) => {
+      const o = opt(options);
+      return native.approve(record, approver ?? '', Boolean(o.acknowledgeNotExecuted), env(o), o);
+    }),
+    rollback: call((record, options) => {
+      const o = opt(options);
+      return native.rollback(record, env(o), o);
+    }),
+    cancel: call((record, reason, options) => native.cancel(record, reason ?? '', env(opt(options)))),
+    rollbackPreview: call((record, options) =>
+      native.rollbackPreview(record, Boolean(opt(options).acknowledgeUnknownEffects)),
+    ),
+    cancelPreview: call((record, options) =>
+      native.cancelPreview(record, Boolean(opt(options).acknowledgeUnknownEffects)),
+    ),
+    radiusRefusal: call((verb, record, radius) => native.radiusRefusal(verb, record, radius)),
+    review: call((record) => native.review(record)),
+    gateViolations: call((record) => native.gateViolations(record)),
+    status: call((record) => native.status(record)),
+    loadRecord: call((record) => native.loadRecord(record)),
+    storedText: call((record) => native.storedText(record)),
+    fromStoredText: call((text) => native.fromStoredText(text)),
+    redacted: call((record) => native.redacted(record)),
+  };
+}
+
+export { createApi, PilotError, memoryStorage, webStorage, keyValueStorage };
