@@ -168,7 +168,9 @@ function createApi(native, ensureReady) {
     }
     approve(id, approver, options) {
       const o = opt(options);
-      return this.#do(() => this.#native.approve(id, approver ?? '', Boolean(o.acknowledgeNotExecuted)));
+      return this.#do(() =>
+        this.#native.approve(id, approver ?? '', Boolean(o.acknowledgeNotExecuted), Boolean(o.hold)),
+      );
     }
     reject(id, rejecter, reason) {
       return this.#do(() => this.#native.reject(id, rejecter ?? '', reason ?? ''));

@@ -116,6 +116,8 @@ export type Checkpoint =
   | { kind: 'completed' }
   | { kind: 'failed'; error: string | null }
   | { kind: 'cancelled' }
+  /** approve with `hold`: the gate is approved, the workflow is pending for the next run. */
+  | { kind: 'approved' }
   | { kind: 'rolled_back'; incomplete: boolean; error: string | null };
 
 export type Outcome =
@@ -125,7 +127,8 @@ export type Outcome =
   | 'dispatch_required'
   | 'completed'
   | 'failed'
-  | 'cancelled';
+  | 'cancelled'
+  | 'approved';
 
 export interface HandedOutStep {
   index: number;
@@ -424,7 +427,9 @@ export class Pilot {
    * destructive step; `force` overrides that for built-in templates only). */
   run(id: string, options?: { force?: boolean }): Transition;
   report(id: string, index: number, outcome: ReportedOutcome): Transition;
-  approve(id: string, approver: string, options?: { acknowledgeNotExecuted?: boolean }): Transition;
+  /** Approves the gate as `approver` and runs on; with `hold`, records the approval and stops
+   * (the workflow is pending again, for the process that performs the steps to run). */
+  approve(id: string, approver: string, options?: { acknowledgeNotExecuted?: boolean; hold?: boolean }): Transition;
   /** Rejects the pending gate: the workflow is cancelled; nothing past the gate runs. */
   reject(id: string, rejecter: string, reason?: string): Transition;
   rollback(id: string, options: RollbackOptions & { confirm: true }): Transition;
@@ -501,7 +506,7 @@ export function report(
 export function approve(
   record: WorkflowRecord,
   approver: string,
-  options?: TransitionOptions & { acknowledgeNotExecuted?: boolean; approveMode?: ApproveMode },
+  options?: TransitionOptions & { acknowledgeNotExecuted?: boolean; approveMode?: ApproveMode; hold?: boolean },
 ): Transition;
 export function rollback(record: WorkflowRecord, options?: TransitionOptions): Transition;
 export function cancel(record: WorkflowRecord, reason?: string, options?: CallOptions): Transition;

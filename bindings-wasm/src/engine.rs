@@ -6,7 +6,7 @@ use js_sys::{Function, Reflect};
 use pilot_core::engine::{self, Checkpoint, Mode, Options, Reported, ToolResult, Transition};
 use pilot_core::record::{workflow_from_value, Workflow};
 use pilot_core::safety::roles::{check_approver, ApproveMode};
-use pilot_core::{Env, PilotError, Timestamp, WorkflowState, WorkflowStep};
+use pilot_core::{Env, PilotError, Timestamp, WorkflowStep};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
@@ -119,6 +119,7 @@ pub fn checkpoint_json(t: &Transition) -> Value {
         Checkpoint::Completed => json!({"kind": "completed"}),
         Checkpoint::Failed => json!({"kind": "failed", "error": t.error}),
         Checkpoint::Cancelled => json!({"kind": "cancelled"}),
+        Checkpoint::Approved => json!({"kind": "approved"}),
         Checkpoint::RolledBack { incomplete } => {
             json!({"kind": "rolled_back", "incomplete": incomplete, "error": t.error})
         }
@@ -189,7 +190,8 @@ pub fn report(
 }
 
 /// Approves the pending gate. `options.approveMode` ("others", "any" or "none") applies
-/// separation of duties to `approver`; without it no role check is made.
+/// separation of duties to `approver` (without it no role check is made); `options.hold`
+/// records the approval and stops (checkpoint `approved`, the workflow `pending` again).
 #[wasm_bindgen(js_name = approve)]
 pub fn approve(
     record: JsValue,
@@ -201,6 +203,7 @@ pub fn approve(
     let mut wf = record_from(&record)?;
     let env = env_from(&env)?;
     let spec = from_js(&strip_functions(&options))?;
+    let hold = spec.get("hold").and_then(Value::as_bool).unwrap_or(false);
     let role = match spec.get("approveMode").and_then(Value::as_str) {
         None => None,
         Some(m) => Some(
@@ -209,10 +212,14 @@ pub fn approve(
         ),
     };
     let out = with_options(&options, |o| {
-        if let (Some(mode), WorkflowState::AwaitingApproval, false) = (role, wf.state, approver.is_empty()) {
+        if let Some(mode) = role {
             check_approver(&wf, approver, "approver", mode)?;
         }
-        engine::approve(&mut wf, &env, approver, acknowledge_not_executed, o)
+        if hold {
+            engine::approve_and_hold(&mut wf, &env, approver, acknowledge_not_executed)
+        } else {
+            engine::approve(&mut wf, &env, approver, acknowledge_not_executed, o)
+        }
     })?;
     stepped(&wf, out)
 }

@@ -159,15 +159,25 @@ impl Pilot {
     }
 
     /// Approves the pending gate as `approver` (recorded in the audit log), under this
-    /// Pilot's separation of duties (code `approval_refused`).
-    pub fn approve(&mut self, id: &str, approver: &str, acknowledge_not_executed: bool) -> Result<JsValue, JsValue> {
+    /// Pilot's separation of duties (code `approval_refused`), and runs on — or, with `hold`,
+    /// stops at the approval: the workflow is `pending` again for whoever performs its steps.
+    pub fn approve(
+        &mut self,
+        id: &str,
+        approver: &str,
+        acknowledge_not_executed: bool,
+        hold: bool,
+    ) -> Result<JsValue, JsValue> {
         let env = crate::env::env(if approver.is_empty() { &self.caller } else { approver });
         let options = self.options.clone();
         let mode = self.approve_mode;
         let out = with_options(&options, |o| {
-            self.driver
-                .approve_as(id, approver, mode, acknowledge_not_executed, &env, o)
-                .map(|(t, wf)| answer(wf, &t, t.response(wf)))
+            let done = if hold {
+                self.driver.approve_and_hold(id, approver, mode, acknowledge_not_executed, &env)
+            } else {
+                self.driver.approve_as(id, approver, mode, acknowledge_not_executed, &env, o)
+            };
+            done.map(|(t, wf)| answer(wf, &t, t.response(wf)))
         })?;
         out.map_err(thrown)?
     }

@@ -80,6 +80,12 @@ fn apply(wf: &mut Workflow, event: &Value, env: &Env, opts: &Options) -> (Value,
     let out = match event["do"].as_str().unwrap_or_default() {
         "run" => engine::run(wf, env, opts),
         "report" => engine::report(wf, env, event["step"].as_i64().unwrap(), reported(event), opts),
+        "approve" if event["hold"] == true => engine::approve_and_hold(
+            wf,
+            env,
+            event["approver"].as_str().unwrap_or_default(),
+            event["acknowledge_not_executed"].as_bool().unwrap_or(false),
+        ),
         "approve" => engine::approve(
             wf,
             env,

@@ -81,6 +81,7 @@ function apply(pilot, record, event, env, mode) {
           pilot.approve(record, event.approver ?? '', {
             ...options,
             acknowledgeNotExecuted: Boolean(event.acknowledge_not_executed),
+            hold: event.hold === true,
           }),
         );
       case 'rollback':

@@ -2,10 +2,10 @@
 
 use serde_json::{Map, Value};
 
-use super::run::{dispatch_refusal, run_in, settle};
+use super::run::{dispatch_refusal, finish, run_in, settle};
 use super::text;
 use super::tx::Tx;
-use super::{Options, Transition};
+use super::{Checkpoint, Options, Transition};
 use crate::env::Env;
 use crate::error::PilotError;
 use crate::record::{status, Workflow, WorkflowState};
@@ -23,6 +23,37 @@ pub fn approve(
     acknowledge_not_executed: bool,
     opts: &Options,
 ) -> Result<Transition, PilotError> {
+    let mut tx = record_approval(wf, env, approver, acknowledge_not_executed, opts)?;
+    // The record is still awaiting_approval, a legal start state: run on from here. The
+    // handed-out steps are reported_done by now, so the dispatcher check passes them.
+    let ran = run_in(&mut tx, opts, false)?;
+    Ok(settle(tx, ran))
+}
+
+/// Approves the pending gate and stops there (checkpoint [`Checkpoint::Approved`]): the
+/// workflow goes back to `pending` with the gate approved, and whoever performs the steps
+/// continues it with [`super::run`]. For approvals given apart from the process that runs
+/// the workflow (an approval page): nothing is dispatched or handed out by the approver.
+pub fn approve_and_hold(
+    wf: &mut Workflow,
+    env: &Env,
+    approver: &str,
+    acknowledge_not_executed: bool,
+) -> Result<Transition, PilotError> {
+    let mut tx = record_approval(wf, env, approver, acknowledge_not_executed, &Options::agent())?;
+    tx.wf.state = WorkflowState::Pending;
+    tx.log("approval_recorded", "Approved; waiting for the next run to continue".to_string());
+    Ok(finish(tx, Checkpoint::Approved))
+}
+
+/// The approval itself, checked and written: every refusal comes before any change.
+fn record_approval<'a>(
+    wf: &'a mut Workflow,
+    env: &'a Env,
+    approver: &str,
+    acknowledge_not_executed: bool,
+    opts: &Options,
+) -> Result<Tx<'a>, PilotError> {
     let (id, state) = (wf.id.clone(), wf.state.as_str().to_string());
     if wf.state != WorkflowState::AwaitingApproval {
         return Err(PilotError::NotAwaitingApproval { id, state });
@@ -81,8 +112,5 @@ pub fn approve(
         s.result = Value::Object(result);
         s.completed_at = now;
     }
-    // The record is still awaiting_approval, a legal start state: run on from here. The
-    // handed-out steps are reported_done by now, so the dispatcher check passes them.
-    let ran = run_in(&mut tx, opts, false)?;
-    Ok(settle(tx, ran))
+    Ok(tx)
 }

@@ -16,7 +16,7 @@ mod tx;
 
 use serde_json::{Map, Value};
 
-pub use approve::approve;
+pub use approve::{approve, approve_and_hold};
 pub use cancel::cancel;
 pub(crate) use classify::is_truthy;
 pub use classify::{classify, returned_failure, Reported, ToolResult, Verdict};
@@ -112,6 +112,9 @@ pub enum Checkpoint {
     Completed,
     Failed,
     Cancelled,
+    /// [`approve_and_hold`]: the gate is approved and the workflow is `pending` again,
+    /// waiting for a run by whoever performs its steps.
+    Approved,
     /// A rollback finished; `incomplete` when an undo failed or its effect is unknown.
     RolledBack {
         incomplete: bool,
@@ -129,6 +132,7 @@ impl Checkpoint {
             Checkpoint::Completed => "completed",
             Checkpoint::Failed => "failed",
             Checkpoint::Cancelled => "cancelled",
+            Checkpoint::Approved => "approved",
             Checkpoint::RolledBack { incomplete: true } => "failed",
             Checkpoint::RolledBack { incomplete: false } => return None,
         })

@@ -3,7 +3,7 @@
 //! caller's role (vmware-policy does it in the Python wheel); the rule is here.
 
 use crate::error::PilotError;
-use crate::record::Workflow;
+use crate::record::{Workflow, WorkflowState};
 
 /// A role's approval mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +61,14 @@ pub fn approval_refused(
 }
 
 /// The approval check as an error: `approver` (the person approving, whose role has `mode`)
-/// may not approve `wf`. Hosts without named roles use `role_name` "approver".
+/// may not approve `wf`. Hosts without named roles use `role_name` "approver". Checked only
+/// where an approval could be given: the engine's own refusals (not awaiting approval, no
+/// approver named) come first, as they name the real problem.
 pub fn check_approver(wf: &Workflow, approver: &str, role_name: &str, mode: ApproveMode) -> Result<(), PilotError> {
+    let approver = crate::pyfmt::py_strip(approver);
+    if wf.state != WorkflowState::AwaitingApproval || approver.is_empty() {
+        return Ok(());
+    }
     match approval_refused(wf, approver, Some((role_name, mode)), role_name) {
         None => Ok(()),
         Some(reason) => Err(PilotError::ApprovalRefused { id: wf.id.clone(), state: wf.state.as_str().into(), reason }),

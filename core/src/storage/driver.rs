@@ -142,10 +142,24 @@ impl<S: Storage> Driver<S> {
         opts: &Options,
     ) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| {
-            if wf.state == crate::record::WorkflowState::AwaitingApproval && !approver.is_empty() {
-                roles::check_approver(wf, approver, "approver", mode)?;
-            }
+            roles::check_approver(wf, approver, "approver", mode)?;
             engine::approve(wf, env, approver, acknowledge_not_executed, opts)
+        })
+    }
+
+    /// [`Driver::approve_as`] that stops at the approval ([`engine::approve_and_hold`]): for an
+    /// approver apart from the process that performs the steps.
+    pub fn approve_and_hold(
+        &mut self,
+        id: &str,
+        approver: &str,
+        mode: ApproveMode,
+        acknowledge_not_executed: bool,
+        env: &Env,
+    ) -> Result<(Transition, &Workflow), PilotError> {
+        self.apply(id, |wf| {
+            roles::check_approver(wf, approver, "approver", mode)?;
+            engine::approve_and_hold(wf, env, approver, acknowledge_not_executed)
         })
     }
 
