@@ -42,33 +42,68 @@ function storageError(code, message, found) {
   return e;
 }
 
-/** The storage contract over a backend of JSON texts: `{read(id), write(id, text), remove(id), ids()}`. */
+/** The storage contract's revision check: the revision a save of `id` gets, given the entry
+ * stored now (`cur`, or null) and the revision the caller's copy was read at (null: new). */
+function nextRevision(id, cur, expectedRevision) {
+  if (expectedRevision === null) {
+    if (cur) throw storageError('already_exists', `workflow ${id} is already stored`);
+  } else if (!cur || cur.revision !== expectedRevision) {
+    throw storageError(
+      'conflict',
+      `workflow ${id} is at revision ${cur ? cur.revision : 'none'}, not ${expectedRevision}`,
+      cur ? cur.revision : undefined,
+    );
+  }
+  return cur ? cur.revision + 1 : 1;
+}
+
+// An entry is the JSON text `{"revision":N,"record":<the record as vmware-pilot stores it>}`,
+// written by concatenation so that the record's text passes through untouched.
+const ENTRY_HEAD = /^\{"revision":(\d+),"record":/;
+
+function entryText(revision, recordText) {
+  return `{"revision":${revision},"record":${recordText}}`;
+}
+
+function readEntry(text) {
+  const m = text.match(ENTRY_HEAD);
+  if (m) return { revision: Number(m[1]), text: text.slice(m[0].length, -1) };
+  const parsed = JSON.parse(text); // written by hand, or by another tool
+  return { revision: parsed.revision, text: JSON.stringify(parsed.record) };
+}
+
+/** The storage contract over a backend of JSON texts: `{read(id), write(id, text), remove(id), ids()}`.
+ * Implements the text fast path too (`loadText`/`saveText`), which Pilot prefers. */
 function keyValueStorage(backend) {
-  const entry = (id) => {
+  const current = (id) => {
     const text = backend.read(id);
-    return text == null ? null : JSON.parse(text);
+    return text == null ? null : readEntry(text);
   };
+  const check = (id, cur, expectedRevision) => nextRevision(id, cur, expectedRevision);
   return {
+    loadText(id) {
+      return current(id);
+    },
+    saveText(id, text, expectedRevision) {
+      const revision = check(id, current(id), expectedRevision);
+      backend.write(id, entryText(revision, text));
+      return revision;
+    },
     load(id) {
-      return entry(id);
+      const cur = current(id);
+      return cur && { revision: cur.revision, record: JSON.parse(cur.text) };
     },
     save(record, expectedRevision) {
-      const current = entry(record.id);
-      if (expectedRevision === null) {
-        if (current) throw storageError('already_exists', `workflow ${record.id} is already stored`);
-      } else if (!current || current.revision !== expectedRevision) {
-        throw storageError(
-          'conflict',
-          `workflow ${record.id} is at revision ${current ? current.revision : 'none'}, not ${expectedRevision}`,
-          current ? current.revision : undefined,
-        );
-      }
-      const revision = current ? current.revision + 1 : 1;
-      backend.write(record.id, JSON.stringify({ revision, record }));
+      const revision = check(record.id, current(record.id), expectedRevision);
+      backend.write(record.id, entryText(revision, JSON.stringify(record)));
       return revision;
     },
     list() {
-      return backend.ids().map((id) => entry(id)).filter(Boolean).map((e) => e.record);
+      return backend
+        .ids()
+        .map((id) => current(id))
+        .filter(Boolean)
+        .map((e) => JSON.parse(e.text));
     },
     delete(id) {
       if (backend.read(id) == null) return false;
@@ -78,14 +113,36 @@ function keyValueStorage(backend) {
   };
 }
 
-/** Storage in a `Map` (given, or a new one): id → JSON text of `{revision, record}`. */
+/** Storage in a `Map` (given, or a new one) of id → `{revision, text}`, `text` being the
+ * record as vmware-pilot stores it. Nothing is serialised twice: the fastest host storage. */
 function memoryStorage(map = new Map()) {
-  return keyValueStorage({
-    read: (id) => (map.has(id) ? map.get(id) : null),
-    write: (id, text) => void map.set(id, text),
-    remove: (id) => void map.delete(id),
-    ids: () => [...map.keys()],
-  });
+  const check = (id, expectedRevision) => nextRevision(id, map.get(id), expectedRevision);
+  return {
+    loadText(id) {
+      const cur = map.get(id);
+      return cur ? { revision: cur.revision, text: cur.text } : null;
+    },
+    saveText(id, text, expectedRevision) {
+      const revision = check(id, expectedRevision);
+      map.set(id, { revision, text });
+      return revision;
+    },
+    load(id) {
+      const cur = map.get(id);
+      return cur ? { revision: cur.revision, record: JSON.parse(cur.text) } : null;
+    },
+    save(record, expectedRevision) {
+      const revision = check(record.id, expectedRevision);
+      map.set(record.id, { revision, text: JSON.stringify(record) });
+      return revision;
+    },
+    list() {
+      return [...map.values()].map((e) => JSON.parse(e.text));
+    },
+    delete(id) {
+      return map.delete(id);
+    },
+  };
 }
 
 /** Storage in a Web Storage object (`window.localStorage`), one key per workflow under `prefix`. */

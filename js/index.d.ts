@@ -146,12 +146,29 @@ export interface TransitionResponse extends WorkflowRecord {
   pending_dispatch?: HandedOutStep[];
   message?: string;
   error?: string;
-  /** Set by a confirmed rollback or cancel of a Pilot: what was measured before acting. */
-  blast_radius?: BlastRadius;
 }
 
-/** The result of every transition: the new record (save it before acting on the
- * checkpoint when you call the pure functions), where it stopped, and upstream's answer. */
+/** What a Pilot transition returns: where the workflow stopped, and what vmware-pilot's
+ * answer adds to the record. The record itself stays in the storage — `pilot.get(id)` — so
+ * that a step costs the same however long the workflow is. */
+export interface PilotTransition {
+  id: string;
+  state: WorkflowState;
+  checkpoint: Checkpoint;
+  /** Absent after a clean rollback. */
+  outcome?: Outcome;
+  /** Agent mode: the steps handed out, to perform outside Pilot. */
+  pending_dispatch?: HandedOutStep[];
+  message?: string;
+  error?: string;
+  /** Confirmed rollback, cancel and reject: what was measured before acting. */
+  blast_radius?: BlastRadius;
+  /** Confirmed rollback and cancel: `rolled_back`, `rollback_incomplete` or `cancelled`. */
+  action?: string;
+}
+
+/** The result of every pure transition: the new record (save it before acting on the
+ * checkpoint), where it stopped, and upstream's answer (the record plus what happened). */
 export interface Transition {
   record: WorkflowRecord;
   checkpoint: Checkpoint;
@@ -345,6 +362,10 @@ export interface PilotStorage {
   save(record: WorkflowRecord, expectedRevision: number | null): number;
   list(): WorkflowRecord[];
   delete(id: string): boolean;
+  /** Optional fast path (used when both are present): the record as vmware-pilot 2.4.0
+   * stores it — the `data` column of `workflows.db`, byte for byte — instead of an object. */
+  loadText?(id: string): { text: string; revision: number } | null;
+  saveText?(id: string, text: string, expectedRevision: number | null): number;
 }
 
 /** A key-value backend of JSON texts, for keyValueStorage(). */
@@ -355,8 +376,9 @@ export interface TextBackend {
   ids(): string[];
 }
 
-/** Storage in a Map (given, or a new one) of id → JSON text. */
-export function memoryStorage(map?: Map<string, string>): PilotStorage;
+/** Storage in a Map (given, or a new one) of id → `{revision, text}` (`text`: the record as
+ * vmware-pilot 2.4.0 stores it). */
+export function memoryStorage(map?: Map<string, { revision: number; text: string }>): PilotStorage;
 /** Storage in a Web Storage object (e.g. `window.localStorage`), one key per workflow. */
 export function webStorage(storage: Storage, prefix?: string): PilotStorage;
 /** The storage contract (revision checks) over any text backend. */
@@ -425,17 +447,17 @@ export class Pilot {
   review(id: string): ReviewReport;
   /** Runs to the next checkpoint (refused with `run_refused` when review finds an ungated
    * destructive step; `force` overrides that for built-in templates only). */
-  run(id: string, options?: { force?: boolean }): Transition;
-  report(id: string, index: number, outcome: ReportedOutcome): Transition;
+  run(id: string, options?: { force?: boolean }): PilotTransition;
+  report(id: string, index: number, outcome: ReportedOutcome): PilotTransition;
   /** Approves the gate as `approver` and runs on; with `hold`, records the approval and stops
    * (the workflow is pending again, for the process that performs the steps to run). */
-  approve(id: string, approver: string, options?: { acknowledgeNotExecuted?: boolean; hold?: boolean }): Transition;
+  approve(id: string, approver: string, options?: { acknowledgeNotExecuted?: boolean; hold?: boolean }): PilotTransition;
   /** Rejects the pending gate: the workflow is cancelled; nothing past the gate runs. */
-  reject(id: string, rejecter: string, reason?: string): Transition;
-  rollback(id: string, options: RollbackOptions & { confirm: true }): Transition;
-  rollback(id: string, options?: RollbackOptions): { preview: Preview } | Transition;
-  cancel(id: string, options: CancelOptions & { confirm: true }): Transition;
-  cancel(id: string, options?: CancelOptions): { preview: Preview } | Transition;
+  reject(id: string, rejecter: string, reason?: string): PilotTransition;
+  rollback(id: string, options: RollbackOptions & { confirm: true }): PilotTransition;
+  rollback(id: string, options?: RollbackOptions): { preview: Preview } | PilotTransition;
+  cancel(id: string, options: CancelOptions & { confirm: true }): PilotTransition;
+  cancel(id: string, options?: CancelOptions): { preview: Preview } | PilotTransition;
   /** Newest first; `active` leaves out completed, failed and cancelled workflows. */
   list(options?: { active?: boolean }): WorkflowSummary[];
   delete(id: string): boolean;

@@ -41,7 +41,7 @@ function withLock(file, fn, { waitMs = 5000, staleMs = 10000 } = {}) {
   }
 }
 
-/** Storage in a folder: one `<id>.json` file per workflow (`{revision, record}`), written
+/** Storage in a folder: one `<id>.json` file per workflow (`{"revision", "record"}`), written
  * through a temporary file and a rename so a crash never leaves half a record, folder 0700
  * and files 0600 like upstream's database. Safe for several processes at once. */
 function fileStorage(dir) {
@@ -72,9 +72,9 @@ function fileStorage(dir) {
     },
   });
   return {
-    load: (id) => inner.load(id),
+    ...inner,
+    saveText: (id, text, expected) => withLock(file(id), () => inner.saveText(id, text, expected)),
     save: (record, expected) => withLock(file(record.id), () => inner.save(record, expected)),
-    list: () => inner.list(),
     delete: (id) => withLock(file(id), () => inner.delete(id)),
   };
 }

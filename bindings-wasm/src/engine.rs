@@ -4,13 +4,13 @@
 
 use js_sys::{Function, Reflect};
 use pilot_core::engine::{self, Checkpoint, Mode, Options, Reported, ToolResult, Transition};
-use pilot_core::record::{workflow_from_value, Workflow};
+use pilot_core::record::{workflow_from_value, Live, Workflow};
 use pilot_core::safety::roles::{check_approver, ApproveMode};
 use pilot_core::{Env, PilotError, Timestamp, WorkflowStep};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{from_js, str_field, to_js};
+use crate::convert::{from_js, record_js, str_field, to_js};
 use crate::errors;
 
 /// The environment: `{nowMicros?, utcOffsetSeconds?, entropy?, caller?}`; what is missing
@@ -68,26 +68,42 @@ pub fn step_index(index: f64) -> Result<i64, JsValue> {
     Ok(index as i64)
 }
 
-/// Runs `f` with the options object (`mode`, and an optional `preflight(steps)` function that
-/// throws to refuse a dispatcher run).
+/// The parsed transition options: the mode, and the host's optional `preflight(steps)`
+/// function that throws to refuse a dispatcher run.
+pub struct JsOptions {
+    pub mode: Mode,
+    pub preflight: Option<Function>,
+}
+
+impl JsOptions {
+    pub fn parse(options: &JsValue) -> Result<Self, JsValue> {
+        let spec = from_js(&strip_functions(options))?;
+        let preflight: Option<Function> = if options.is_object() {
+            Reflect::get(options, &"preflight".into()).ok().and_then(|p| p.dyn_into().ok())
+        } else {
+            None
+        };
+        let mode = mode_from(&spec).map_err(|m| errors::invalid(&m))?;
+        Ok(JsOptions { mode, preflight })
+    }
+
+    /// Runs `f` with these options as the core takes them.
+    pub fn with<R>(&self, f: impl FnOnce(&Options) -> R) -> R {
+        let check = |steps: &[&WorkflowStep]| -> Result<(), String> {
+            let Some(pf) = &self.preflight else { return Ok(()) };
+            let arg = to_js(&steps).map_err(|_| "steps could not be passed".to_string())?;
+            pf.call1(&JsValue::NULL, &arg).map(|_| ()).map_err(|e| {
+                Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"))
+            })
+        };
+        let opts = Options { mode: self.mode, preflight: if self.preflight.is_some() { Some(&check) } else { None } };
+        f(&opts)
+    }
+}
+
+/// Runs `f` with the options object parsed (see [`JsOptions`]).
 pub fn with_options<R>(options: &JsValue, f: impl FnOnce(&Options) -> R) -> Result<R, JsValue> {
-    let spec = from_js(&strip_functions(options))?;
-    let preflight: Option<Function> = if options.is_object() {
-        Reflect::get(options, &"preflight".into()).ok().and_then(|p| p.dyn_into().ok())
-    } else {
-        None
-    };
-    let check = |steps: &[&WorkflowStep]| -> Result<(), String> {
-        let Some(pf) = &preflight else { return Ok(()) };
-        let list: Vec<Value> = steps.iter().map(|s| serde_json::to_value(s).unwrap_or(Value::Null)).collect();
-        let arg = to_js(&list).map_err(|_| "steps could not be passed".to_string())?;
-        pf.call1(&JsValue::NULL, &arg).map(|_| ()).map_err(|e| {
-            Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"))
-        })
-    };
-    let mode = mode_from(&spec).map_err(|m| errors::invalid(&m))?;
-    let opts = Options { mode, preflight: if preflight.is_some() { Some(&check) } else { None } };
-    Ok(f(&opts))
+    Ok(JsOptions::parse(options)?.with(f))
 }
 
 /// A copy of an options object without its functions (those cannot cross as JSON).
@@ -129,7 +145,8 @@ pub fn checkpoint_json(t: &Transition) -> Value {
 /// `{record, checkpoint, response}` of a transition.
 pub fn stepped(wf: &Workflow, out: Result<Transition, PilotError>) -> Result<JsValue, JsValue> {
     let t = out.map_err(|e| errors::to_js(&e))?;
-    to_js(&json!({"record": wf.to_value(), "checkpoint": checkpoint_json(&t), "response": t.response(wf)}))
+    // one JSON text, parsed once on the JS side
+    to_js(&json!({"record": Live(wf), "checkpoint": checkpoint_json(&t), "response": t.response(wf)}))
 }
 
 /// A reported outcome: `{returned}`, `{raised}`, `{unknown, payload?}` or `{toolResult}`.
@@ -250,7 +267,7 @@ pub fn run_check(record: JsValue, force: bool, env: JsValue) -> Result<JsValue, 
         pilot_core::service::RunCheck::Refused(v) => v,
         pilot_core::service::RunCheck::Go { .. } => Value::Null,
     };
-    to_js(&json!({"record": wf.to_value(), "refusal": refusal}))
+    to_js(&json!({"record": pilot_core::record::Live(&wf), "refusal": refusal}))
 }
 
 #[wasm_bindgen(js_name = review)]
@@ -291,12 +308,12 @@ pub fn create_workflow(name: &str, description: &str, steps: JsValue, env: JsVal
     };
     let wf =
         pilot_core::service::create_custom_workflow(&env, name, description, &list).map_err(|e| errors::to_js(&e))?;
-    to_js(&wf.to_value())
+    record_js(&wf)
 }
 
 #[wasm_bindgen(js_name = designDraft)]
 pub fn design_draft(goal: &str, constraints: &str, env: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&engine::design_draft(&env_from(&env)?, goal, constraints).to_value())
+    record_js(&engine::design_draft(&env_from(&env)?, goal, constraints))
 }
 
 #[wasm_bindgen(js_name = updateDraft)]
@@ -307,20 +324,20 @@ pub fn update_draft(record: JsValue, changes: JsValue, env: JsValue) -> Result<J
     let steps = c.get("steps").and_then(Value::as_array).cloned();
     engine::update_draft(&mut wf, &env, &str_field(&c, "name"), &str_field(&c, "description"), steps.as_deref())
         .map_err(|e| errors::to_js(&e))?;
-    to_js(&wf.to_value())
+    record_js(&wf)
 }
 
 #[wasm_bindgen(js_name = confirmDraft)]
 pub fn confirm_draft(record: JsValue, env: JsValue) -> Result<JsValue, JsValue> {
     let mut wf = record_from(&record)?;
     engine::confirm_draft(&mut wf, &env_from(&env)?).map_err(|e| errors::to_js(&e))?;
-    to_js(&wf.to_value())
+    record_js(&wf)
 }
 
 /// Reads a record (validates it; older rows are upgraded, pre-2.0 tool names translated).
 #[wasm_bindgen(js_name = loadRecord)]
 pub fn load_record(record: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&record_from(&record)?.to_value())
+    record_js(&record_from(&record)?)
 }
 
 /// The text vmware-pilot 2.4.0 stores for this record (redacted `json.dumps` bytes).
@@ -333,7 +350,7 @@ pub fn stored_text(record: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = fromStoredText)]
 pub fn from_stored_text(text: &str) -> Result<JsValue, JsValue> {
     let wf = pilot_core::record::workflow_from_json(text).map_err(|e| errors::to_js(&e))?;
-    to_js(&wf.to_value())
+    record_js(&wf)
 }
 
 /// The record with every secret masked (what may leave the process).

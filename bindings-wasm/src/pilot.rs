@@ -6,11 +6,11 @@ use pilot_core::engine::{self, Transition};
 use pilot_core::safety::roles::ApproveMode;
 use pilot_core::storage::{Driver, ListFilter, MemoryStore};
 use pilot_core::{service, Env, PilotError, Workflow};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{from_js, str_field, to_js};
-use crate::engine::{checkpoint_json, reported_from, strip_functions, with_options};
+use crate::convert::{from_js, record_js, str_field, to_js};
+use crate::engine::{checkpoint_json, reported_from, strip_functions, JsOptions};
 use crate::errors;
 use crate::storage::{Backend, JsStorage};
 
@@ -19,16 +19,38 @@ pub struct Pilot {
     driver: Driver<Backend>,
     caller: String,
     approve_mode: ApproveMode,
-    /// `{mode, preflight}` as given: passed to every transition that may dispatch.
-    options: JsValue,
+    /// `{mode, preflight}`, parsed once: passed to every transition that may dispatch.
+    options: JsOptions,
 }
 
 fn thrown(e: PilotError) -> JsValue {
     errors::to_js(&e)
 }
 
-fn answer(wf: &Workflow, t: &Transition, response: Value) -> Result<JsValue, JsValue> {
-    to_js(&json!({"record": wf.to_value(), "checkpoint": checkpoint_json(t), "response": response}))
+/// A Pilot transition: `{id, state, checkpoint}` and what upstream's answer adds to the
+/// record (`outcome`, `pending_dispatch`, `error`...; the dispatch requests are in the
+/// checkpoint). The record itself stays in
+/// the store (`get(id)`), so a step costs the same however long the workflow is.
+fn answer(wf: &Workflow, t: &Transition, extras: Map<String, Value>) -> Result<JsValue, JsValue> {
+    let mut m = Map::new();
+    m.insert("id".into(), Value::from(wf.id.clone()));
+    m.insert("state".into(), Value::from(wf.state.as_str()));
+    m.insert("checkpoint".into(), checkpoint_json(t));
+    m.extend(extras);
+    to_js(&m)
+}
+
+/// Upstream's full answer (rollback and cancel label it) without the record's own fields.
+fn lean(wf: &Workflow, full: Value) -> Map<String, Value> {
+    let Value::Object(mut m) = full else { return Map::new() };
+    if let Value::Object(record) = wf.to_value() {
+        for key in record.keys() {
+            m.remove(key);
+        }
+    }
+    m.remove("dispatch"); // in the checkpoint
+    m.remove("waiting_for");
+    m
 }
 
 #[wasm_bindgen]
@@ -45,7 +67,7 @@ impl Pilot {
             Some(m) => ApproveMode::parse(m)
                 .ok_or_else(|| errors::invalid(&format!("approveMode is 'others', 'any' or 'none', not {m:?}")))?,
         };
-        crate::engine::mode_from(&spec).map_err(|m| errors::invalid(&m))?;
+        let options = JsOptions::parse(&options)?;
         let backend = if storage.is_null() || storage.is_undefined() {
             Backend::Memory(MemoryStore::new())
         } else {
@@ -77,7 +99,7 @@ impl Pilot {
     #[wasm_bindgen(js_name = createFromTemplate)]
     pub fn create_from_template(&mut self, name: &str, args: JsValue, customs: JsValue) -> Result<JsValue, JsValue> {
         let wf = crate::templates::instantiate(name, &args, &customs, &self.env())?;
-        to_js(&self.driver.create(wf).map_err(thrown)?.to_value())
+        record_js(self.driver.create(wf).map_err(thrown)?)
     }
 
     /// A custom workflow from step objects, stored (refused when a step needs a gate).
@@ -85,14 +107,14 @@ impl Pilot {
     pub fn create_workflow(&mut self, name: &str, description: &str, steps: JsValue) -> Result<JsValue, JsValue> {
         let list = crate::engine::step_list(&steps)?;
         let wf = service::create_custom_workflow(&self.env(), name, description, &list).map_err(thrown)?;
-        to_js(&self.driver.create(wf).map_err(thrown)?.to_value())
+        record_js(self.driver.create(wf).map_err(thrown)?)
     }
 
     /// A draft that records only the goal; `updateDraft` adds steps, `confirmDraft` freezes them.
     #[wasm_bindgen(js_name = designDraft)]
     pub fn design_draft(&mut self, goal: &str, constraints: &str) -> Result<JsValue, JsValue> {
         let wf = engine::design_draft(&self.env(), goal, constraints);
-        to_js(&self.driver.create(wf).map_err(thrown)?.to_value())
+        record_js(self.driver.create(wf).map_err(thrown)?)
     }
 
     /// `changes`: `{name?, description?, steps?}`.
@@ -110,19 +132,19 @@ impl Pilot {
             .driver
             .edit(id, |wf| engine::update_draft(wf, &env, &name, &description, steps.as_deref()))
             .map_err(thrown)?;
-        to_js(&wf.to_value())
+        record_js(&wf)
     }
 
     #[wasm_bindgen(js_name = confirmDraft)]
     pub fn confirm_draft(&mut self, id: &str) -> Result<JsValue, JsValue> {
         let env = self.env();
         let wf = self.driver.edit(id, |wf| engine::confirm_draft(wf, &env)).map_err(thrown)?;
-        to_js(&wf.to_value())
+        record_js(&wf)
     }
 
     /// The record (this `Pilot`'s working copy, read from storage on first use).
     pub fn get(&mut self, id: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.driver.get(id).map_err(thrown)?.to_value())
+        record_js(self.driver.get(id).map_err(thrown)?)
     }
 
     /// get_workflow_status's answer.
@@ -139,10 +161,9 @@ impl Pilot {
     /// a gate; `force` overrides that for built-in templates only.
     pub fn run(&mut self, id: &str, force: bool) -> Result<JsValue, JsValue> {
         let env = self.env();
-        let options = self.options.clone();
-        let out = with_options(&options, |o| {
-            self.driver.run_checked(id, force, &env, o).map(|(t, wf)| answer(wf, &t, t.response(wf)))
-        })?;
+        let out = self.options.with(|o| {
+            self.driver.run_checked(id, force, &env, o).map(|(t, wf)| answer(wf, &t, t.extras_beside_checkpoint(wf)))
+        });
         out.map_err(thrown)?
     }
 
@@ -151,10 +172,11 @@ impl Pilot {
         let env = self.env();
         let reported = reported_from(&from_js(&outcome)?)?;
         let index = crate::engine::step_index(index)?;
-        let options = self.options.clone();
-        let out = with_options(&options, |o| {
-            self.driver.report(id, index, reported, &env, o).map(|(t, wf)| answer(wf, &t, t.response(wf)))
-        })?;
+        let out = self.options.with(|o| {
+            self.driver
+                .report(id, index, reported, &env, o)
+                .map(|(t, wf)| answer(wf, &t, t.extras_beside_checkpoint(wf)))
+        });
         out.map_err(thrown)?
     }
 
@@ -169,16 +191,15 @@ impl Pilot {
         hold: bool,
     ) -> Result<JsValue, JsValue> {
         let env = crate::env::env(if approver.is_empty() { &self.caller } else { approver });
-        let options = self.options.clone();
         let mode = self.approve_mode;
-        let out = with_options(&options, |o| {
+        let out = self.options.with(|o| {
             let done = if hold {
                 self.driver.approve_and_hold(id, approver, mode, acknowledge_not_executed, &env)
             } else {
                 self.driver.approve_as(id, approver, mode, acknowledge_not_executed, &env, o)
             };
-            done.map(|(t, wf)| answer(wf, &t, t.response(wf)))
-        })?;
+            done.map(|(t, wf)| answer(wf, &t, t.extras_beside_checkpoint(wf)))
+        });
         out.map_err(thrown)?
     }
 
@@ -189,7 +210,7 @@ impl Pilot {
         let out = self
             .driver
             .reject(id, rejecter, reason, &env)
-            .map(|(t, wf, radius)| answer(wf, &t, service::cancel_result(t.response(wf), radius)));
+            .map(|(t, wf, radius)| answer(wf, &t, lean(wf, service::cancel_result(t.response(wf), radius))));
         out.map_err(thrown)?
     }
 
@@ -203,12 +224,11 @@ impl Pilot {
             return to_js(&json!({ "preview": preview }));
         }
         let env = self.env();
-        let options = self.options.clone();
-        let out = with_options(&options, |o| {
+        let out = self.options.with(|o| {
             self.driver
                 .rollback_checked(id, acknowledge_unknown_effects, &env, o)
-                .map(|(t, wf, radius)| answer(wf, &t, service::rollback_result(t.response(wf), radius)))
-        })?;
+                .map(|(t, wf, radius)| answer(wf, &t, lean(wf, service::rollback_result(t.response(wf), radius))))
+        });
         out.map_err(thrown)?
     }
 
@@ -228,7 +248,7 @@ impl Pilot {
         let out = self
             .driver
             .cancel_checked(id, reason, acknowledge_unknown_effects, &env)
-            .map(|(t, wf, radius)| answer(wf, &t, service::cancel_result(t.response(wf), radius)));
+            .map(|(t, wf, radius)| answer(wf, &t, lean(wf, service::cancel_result(t.response(wf), radius))));
         out.map_err(thrown)?
     }
 

@@ -7,15 +7,22 @@
 //! `"conflict"` when the stored revision is not `expectedRevision`, `"already_exists"` when
 //! `expectedRevision` is null and the id is taken); `list() -> records`; `delete(id) -> boolean`.
 //! Records handed to `save` are already redacted (secrets masked).
+//!
+//! Optional fast path, used when present: `loadText(id) -> {text, revision} | null` and
+//! `saveText(id, text, expectedRevision) -> revision`, where `text` is the record as
+//! vmware-pilot 2.4.0 stores it (the `data` column of `workflows.db`, byte for byte). No
+//! object is built on either side, and the text is re-rendered only where the record changed.
 
 use js_sys::{Function, Object, Reflect};
-use pilot_core::record::{workflow_from_value, Changes, Persisted, Workflow};
+use std::collections::HashMap;
+
+use pilot_core::record::{workflow_from_json, workflow_from_value, Changes, DbJsonCache, Workflow};
 use pilot_core::storage::{apply_listing, ListFilter, MemoryStore, Revision, Storage, Summary};
 use pilot_core::PilotError;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{from_js, to_js};
+use crate::convert::{from_js, parse};
 
 pub enum Backend {
     Js(JsStorage),
@@ -51,6 +58,9 @@ impl Storage for Backend {
 
 pub struct JsStorage {
     target: Object,
+    text_path: bool,
+    /// Per record: the revision its last save produced, and the rendering cache valid for it.
+    rendered: HashMap<String, (Revision, DbJsonCache)>,
 }
 
 fn message_of(e: &JsValue) -> String {
@@ -75,7 +85,19 @@ impl JsStorage {
                 )));
             }
         }
-        Ok(JsStorage { target })
+        let has = |name: &str| Reflect::get(&target, &name.into()).map(|f| f.is_function()).unwrap_or(false);
+        let text_path = has("loadText") && has("saveText");
+        Ok(JsStorage { target, text_path, rendered: HashMap::new() })
+    }
+
+    /// The stored text of `wf`: re-rendered only where `changes` says, when the last text
+    /// this storage rendered for it is the revision `expected` the copy was derived from.
+    fn text_of(&mut self, wf: &Workflow, expected: Option<Revision>, changes: &Changes) -> String {
+        let (rev, cache) =
+            self.rendered.entry(wf.id.clone()).or_insert_with(|| (Revision::MAX, DbJsonCache::default()));
+        let changed = if expected == Some(*rev) { changes.clone() } else { Changes::whole() };
+        *rev = Revision::MAX; // until the save succeeds
+        cache.render(wf, &changed)
     }
 
     fn call(&self, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
@@ -98,6 +120,17 @@ fn revision_of(v: &JsValue, what: &str) -> Result<Revision, PilotError> {
 
 impl Storage for JsStorage {
     fn load(&mut self, id: &str) -> Result<Option<(Workflow, Revision)>, PilotError> {
+        if self.text_path {
+            let out = self.call("loadText", &[&id.into()]).map_err(|e| fail("loadText", &e))?;
+            if out.is_null() || out.is_undefined() {
+                return Ok(None);
+            }
+            let shape = || bad_shape("loadText", "{text, revision} or null");
+            let text = Reflect::get(&out, &"text".into()).ok().and_then(|t| t.as_string()).ok_or_else(shape)?;
+            let revision = Reflect::get(&out, &"revision".into()).map_err(|e| fail("loadText", &e))?;
+            let revision = revision_of(&revision, "loadText").map_err(|_| shape())?;
+            return Ok(Some((workflow_from_json(&text)?, revision)));
+        }
         let out = self.call("load", &[&id.into()]).map_err(|e| fail("load", &e))?;
         if out.is_null() || out.is_undefined() {
             return Ok(None);
@@ -109,12 +142,24 @@ impl Storage for JsStorage {
         Ok(Some((workflow_from_value(value)?, revision)))
     }
 
-    fn save(&mut self, wf: &Workflow, expected: Option<Revision>, _changes: &Changes) -> Result<Revision, PilotError> {
+    fn save(&mut self, wf: &Workflow, expected: Option<Revision>, changes: &Changes) -> Result<Revision, PilotError> {
         // only redacted records leave: the driver keeps the live copy, secrets included
-        let record = to_js(&Persisted(wf)).map_err(|e| fail("save", &e))?;
+        let text = self.text_of(wf, expected, changes);
         let expected_js = expected.map(|r| JsValue::from_f64(r as f64)).unwrap_or(JsValue::NULL);
-        match self.call("save", &[&record, &expected_js]) {
-            Ok(rev) => revision_of(&rev, "save"),
+        let saved = if self.text_path {
+            self.call("saveText", &[&wf.id.as_str().into(), &text.as_str().into(), &expected_js])
+        } else {
+            let record = parse(&text).map_err(|e| fail("save", &e))?;
+            self.call("save", &[&record, &expected_js])
+        };
+        match saved {
+            Ok(rev) => {
+                let rev = revision_of(&rev, "save")?;
+                if let Some(entry) = self.rendered.get_mut(&wf.id) {
+                    entry.0 = rev;
+                }
+                Ok(rev)
+            }
             Err(e) => {
                 let code = Reflect::get(&e, &"code".into()).ok().and_then(|c| c.as_string());
                 match code.as_deref() {
@@ -151,6 +196,7 @@ impl Storage for JsStorage {
     }
 
     fn delete(&mut self, id: &str) -> Result<bool, PilotError> {
+        self.rendered.remove(id);
         let out = self.call("delete", &[&id.into()]).map_err(|e| fail("delete", &e))?;
         Ok(out.as_bool().unwrap_or(false))
     }

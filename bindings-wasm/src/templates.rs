@@ -5,18 +5,19 @@ use pilot_core::{Env, Workflow};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{from_js, str_field, to_js};
+use crate::convert::{from_js, record_js, str_field, to_js};
 use crate::errors;
 
-/// Custom templates: `[{document, fileName}]`, `document` a parsed object or YAML text.
-pub fn template_set(customs: &JsValue) -> Result<(TemplateSet, Vec<String>), JsValue> {
+/// Custom templates: `[{document, fileName}]`, `document` a parsed object or YAML text (the
+/// format of `~/.vmware/workflows/*.yaml`: `{{var}}` placeholders in step params). A document
+/// that cannot be a template is refused, naming the file.
+pub fn template_set(customs: &JsValue) -> Result<TemplateSet, JsValue> {
     let list = match from_js(customs)? {
         Value::Null => Vec::new(),
         Value::Array(a) => a,
         _ => return Err(errors::invalid("custom templates are an array of {document, fileName}")),
     };
     let mut templates = Vec::new();
-    let mut warnings = Vec::new();
     for item in list {
         let file = str_field(&item, "fileName");
         let doc = match item.get("document") {
@@ -26,16 +27,18 @@ pub fn template_set(customs: &JsValue) -> Result<(TemplateSet, Vec<String>), JsV
         };
         match t::custom_template(doc, &file, &file) {
             CustomFile::Template(tpl) => templates.push(*tpl),
-            CustomFile::Skipped(why) => warnings.push(why),
+            // vmware-pilot 2.4.0 logs a warning and skips such a file; a host handing documents
+            // over explicitly is told instead, so that no template goes missing unnoticed
+            CustomFile::Skipped(why) => return Err(errors::invalid(&format!("{file}: {why}"))),
         }
     }
-    Ok((TemplateSet::with_customs(templates), warnings))
+    Ok(TemplateSet::with_customs(templates))
 }
 
 /// `[{name, description, custom, signature, schema}]`, built-ins first.
 #[wasm_bindgen(js_name = templates)]
 pub fn templates(customs: JsValue) -> Result<JsValue, JsValue> {
-    let (set, _) = template_set(&customs)?;
+    let set = template_set(&customs)?;
     let list: Vec<Value> = set
         .iter()
         .map(|tpl| {
@@ -48,7 +51,7 @@ pub fn templates(customs: JsValue) -> Result<JsValue, JsValue> {
 
 /// A workflow from template `name` with `args` (an object of named params).
 pub fn instantiate(name: &str, args: &JsValue, customs: &JsValue, env: &Env) -> Result<Workflow, JsValue> {
-    let (set, _) = template_set(customs)?;
+    let set = template_set(customs)?;
     let a = match from_js(args)? {
         Value::Object(a) => a,
         Value::Null => Default::default(),
@@ -61,7 +64,7 @@ pub fn instantiate(name: &str, args: &JsValue, customs: &JsValue, env: &Env) -> 
 #[wasm_bindgen(js_name = createFromTemplate)]
 pub fn create_from_template(name: &str, args: JsValue, env: JsValue, customs: JsValue) -> Result<JsValue, JsValue> {
     let env = crate::engine::env_from(&env)?;
-    to_js(&instantiate(name, &args, &customs, &env)?.to_value())
+    record_js(&instantiate(name, &args, &customs, &env)?)
 }
 
 #[wasm_bindgen(js_name = parseYaml)]

@@ -56,7 +56,8 @@ test('separation of duties: the creator cannot approve its own workflow; the ref
   const anyone = newPilot(memoryStorage(), { approveMode: 'any' });
   const w2 = anyone.createFromTemplate(...restart(['db-02']));
   drive(anyone, w2.id, anyone.run(w2.id));
-  assert.equal(anyone.approve(w2.id, 'agent-7').record.approved_by, 'agent-7');
+  anyone.approve(w2.id, 'agent-7');
+  assert.equal(anyone.get(w2.id).approved_by, 'agent-7');
   const nobody = newPilot(memoryStorage(), { approveMode: 'none' });
   const w3 = nobody.createFromTemplate(...restart(['db-03']));
   drive(nobody, w3.id, nobody.run(w3.id));
@@ -77,7 +78,10 @@ test('rejecting a gate cancels the workflow: nothing past the gate ever runs', (
     ['success', 'skipped', 'skipped', 'skipped', 'skipped'],
   );
   assert.ok(rec.audit_log.some((a) => a.detail.includes('approval rejected by lead-ana: change window closed')));
-  assert.ok(t.response.blast_radius, 'the rejection says what earlier steps left in place');
+  assert.deepEqual(t.blast_radius.left_in_place, [], 'the rejection says what earlier steps left in place');
+  assert.equal(t.state, 'cancelled');
+  assert.equal(t.id, wf.id);
+  assert.equal(t.record, undefined, 'the record stays in the store');
   throwsCode(() => p.run(wf.id), 'run_refused');
   throwsCode(() => p.reject(wf.id, 'lead-ana'), 'not_awaiting_approval');
 });
@@ -112,12 +116,12 @@ test('a failed save returns no checkpoint, and the step is not lost or run twice
   let failNext = false;
   const flaky = {
     ...inner,
-    save(record, expected) {
+    saveText(id, text, expected) {
       if (failNext) {
         failNext = false;
         throw new Error('disk full');
       }
-      return inner.save(record, expected);
+      return inner.saveText(id, text, expected);
     },
   };
   const p = newPilot(flaky);
@@ -127,6 +131,7 @@ test('a failed save returns no checkpoint, and the step is not lost or run twice
   assert.match(e.message, /disk full/);
   // the store still holds the record as it was: nothing was dispatched
   assert.equal(inner.load(wf.id).record.steps[0].status, 'pending');
+  assert.equal(failNext, false, 'the failing save was attempted');
   const t = p.run(wf.id);
   assert.equal(t.checkpoint.kind, 'dispatch');
   assert.deepEqual(t.checkpoint.requests.map((r) => r.index), [0]);
@@ -159,10 +164,10 @@ test('two Pilots over one store: the stale one gets a conflict and dispatches no
   // b reads the store and reports step 0 first
   const tb = b.report(wf.id, 0, { returned: { ok: true, by: 'b' } });
   assert.equal(tb.checkpoint.kind, 'awaiting_approval');
-  const stored = JSON.parse(map.get(wf.id));
+  const stored = structuredClone(map.get(wf.id));
   // a's copy is stale: its report is refused, the store keeps b's result
   throwsCode(() => a.report(wf.id, 0, { returned: { ok: true, by: 'a' } }), 'conflict');
-  assert.deepEqual(JSON.parse(map.get(wf.id)), stored);
+  assert.deepEqual(map.get(wf.id), stored);
   // after the conflict a reads the store again and sees why its report no longer applies
   throwsCode(() => a.report(wf.id, 0, { returned: { ok: true, by: 'a' } }), 'report_not_running');
   assert.equal(a.get(wf.id).steps[0].result.by, 'b');
@@ -193,7 +198,7 @@ test('the storage only ever receives redacted records; the live copy keeps the s
     username: 'root',
     password: 'hunter2-secret',
   });
-  assert.ok(!map.get(wf.id).includes('hunter2-secret'), 'the secret reached the storage');
+  assert.ok(!map.get(wf.id).text.includes('hunter2-secret'), 'the secret reached the storage');
   let seen = null;
   let t = drive(p, wf.id, p.run(wf.id));
   assert.equal(t.checkpoint.kind, 'awaiting_approval');
@@ -202,7 +207,7 @@ test('the storage only ever receives redacted records; the live copy keeps the s
     return { returned: { ok: true } };
   });
   assert.ok(seen, 'the dispatch did not receive the live secret');
-  assert.ok(![...map.values()].some((v) => v.includes('hunter2-secret')));
+  assert.ok(![...map.values()].some((v) => v.text.includes('hunter2-secret')));
 });
 
 test('drafts: design, edit, confirm; an ungated destructive step cannot be confirmed', () => {
@@ -293,7 +298,7 @@ test('a storage object without the contract, or returning junk, is refused clear
   const p = new Pilot(junk);
   throwsCode(() => p.get('wf-1'), 'storage');
   throwsCode(() => p.list(), 'storage');
-  const badRevision = { ...memoryStorage(), save: () => 'one' };
+  const badRevision = { ...memoryStorage(), saveText: () => 'one' };
   throwsCode(() => new Pilot(badRevision).createFromTemplate(...restart(['a'])), 'storage');
 });
 
@@ -313,10 +318,12 @@ test('run in agent mode hands steps out in pending_dispatch', () => {
   const wf = p.createFromTemplate(...restart(['a']));
   const t = p.run(wf.id);
   assert.equal(t.checkpoint.kind, 'awaiting_approval');
-  assert.deepEqual(t.response.pending_dispatch.map((s) => s.index), [0]);
+  assert.deepEqual(t.pending_dispatch.map((s) => s.index), [0]);
+  assert.equal(t.outcome, 'awaiting_approval');
   assert.equal(p.get(wf.id).steps[0].status, 'not_executed');
   throwsCode(() => p.approve(wf.id, 'lead-ana'), 'unrun_before_gate');
-  assert.equal(p.approve(wf.id, 'lead-ana', { acknowledgeNotExecuted: true }).record.approved_by, 'lead-ana');
+  p.approve(wf.id, 'lead-ana', { acknowledgeNotExecuted: true });
+  assert.equal(p.get(wf.id).approved_by, 'lead-ana');
 });
 
 test('a preflight that throws refuses the run and nothing is dispatched', () => {
@@ -331,4 +338,29 @@ test('a preflight that throws refuses the run and nothing is dispatched', () => 
   assert.match(e.message, /maintenance freeze/);
   assert.deepEqual(p.get(wf.id), before);
   assert.ok(p.get(wf.id).steps.every((s) => s.status === 'pending'));
+});
+
+test('the text fast path: memoryStorage keeps the exact row vmware-pilot 2.4.0 would store', () => {
+  const map = new Map();
+  const p = newPilot(memoryStorage(map));
+  const wf = p.createFromTemplate(...restart(['web-01']));
+  drive(p, wf.id, p.run(wf.id));
+  const entry = map.get(wf.id);
+  assert.equal(entry.text, pilot.storedText(p.get(wf.id)));
+  assert.ok(entry.revision >= 3);
+  // incremental rendering gives the same bytes as a full rendering, step after step
+  const q = newPilot(memoryStorage(map));
+  assert.equal(pilot.storedText(q.get(wf.id)), entry.text);
+});
+
+test('the object path (a storage with only load/save/list/delete) works the same', () => {
+  const store = recording(memoryStorage());
+  const objectsOnly = { load: store.load, save: store.save, list: store.list, delete: store.delete };
+  const p = newPilot(objectsOnly);
+  const wf = p.createFromTemplate(...restart(['web-01']));
+  drive(p, wf.id, p.run(wf.id));
+  drive(p, wf.id, p.approve(wf.id, 'lead-ana'));
+  assert.equal(p.get(wf.id).state, 'completed');
+  assert.equal(store.saves.at(-1).state, 'completed');
+  assert.equal(typeof store.saves.at(-1).steps[0], 'object');
 });

@@ -157,22 +157,41 @@ impl Transition {
         let Value::Object(mut m) = wf.to_value() else {
             return Value::Null;
         };
+        m.extend(self.extras(wf));
+        Value::Object(m)
+    }
+
+    /// What [`Transition::response`] adds to the record, alone: `outcome`, then `dispatch` or
+    /// `waiting_for`, then `error` or `pending_dispatch` and `message`. Costs nothing per
+    /// step beyond the dispatch requests, for hosts that keep the record elsewhere.
+    pub fn extras(&self, wf: &Workflow) -> Map<String, Value> {
+        self.extras_with(wf, true)
+    }
+
+    /// [`Transition::extras`] without `dispatch` and `waiting_for`, for hosts that hand the
+    /// checkpoint over beside it (it carries the same requests and indices).
+    pub fn extras_beside_checkpoint(&self, wf: &Workflow) -> Map<String, Value> {
+        self.extras_with(wf, false)
+    }
+
+    fn extras_with(&self, wf: &Workflow, requests: bool) -> Map<String, Value> {
+        let mut m = Map::new();
         if let Some(outcome) = self.checkpoint.outcome() {
             m.insert("outcome".into(), Value::from(outcome));
         }
         match &self.checkpoint {
-            Checkpoint::Dispatch(requests) => {
-                let list = requests.iter().map(DispatchRequest::to_value).collect();
+            Checkpoint::Dispatch(list) if requests => {
+                let list = list.iter().map(DispatchRequest::to_value).collect();
                 m.insert("dispatch".into(), Value::Array(list));
             }
-            Checkpoint::Waiting(indices) => {
+            Checkpoint::Waiting(indices) if requests => {
                 m.insert("waiting_for".into(), Value::from(indices.clone()));
             }
             _ => {}
         }
         if let Some(error) = &self.error {
             m.insert("error".into(), Value::from(error.clone()));
-            return Value::Object(m);
+            return m;
         }
         if matches!(
             self.checkpoint,
@@ -196,7 +215,7 @@ impl Transition {
                 m.insert("message".into(), Value::from(text::HANDED_OUT_MESSAGE));
             }
         }
-        Value::Object(m)
+        m
     }
 
     /// The dispatch requests of this checkpoint (empty unless it is `Dispatch`).
