@@ -132,14 +132,14 @@ impl Pilot {
             .driver
             .edit(id, |wf| engine::update_draft(wf, &env, &name, &description, steps.as_deref()))
             .map_err(thrown)?;
-        record_js(&wf)
+        record_js(wf)
     }
 
     #[wasm_bindgen(js_name = confirmDraft)]
     pub fn confirm_draft(&mut self, id: &str) -> Result<JsValue, JsValue> {
         let env = self.env();
         let wf = self.driver.edit(id, |wf| engine::confirm_draft(wf, &env)).map_err(thrown)?;
-        record_js(&wf)
+        record_js(wf)
     }
 
     /// The record (this `Pilot`'s working copy, read from storage on first use).
