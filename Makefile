@@ -13,7 +13,8 @@ WHEEL_DIR := target/wheels
 
 
 .PHONY: demo demo-rust test test-rust test-wasm-build test-core-is-pure test-upstream-diff bench setup-rust fmt lint \
-	python-env wheel install-wheel test-python test-upstream-suite bench-python dist
+	python-env wheel install-wheel test-python test-upstream-suite bench-python dist \
+	npm-deps chromium npm-build test-node test-browser test-npm-pack bench-node
 
 # The main job: one workflow through the real MCP server over stdio (official MCP client),
 # with the embedded SQLite store under a temporary HOME.
@@ -24,7 +25,8 @@ demo: install-wheel
 demo-rust:
 	$(CARGO) run -q -p vmware-pilot-core --example demo
 
-test: setup-rust test-core-is-pure test-rust test-wasm-build test-upstream-diff install-wheel test-python test-upstream-suite
+test: setup-rust test-core-is-pure test-rust test-wasm-build test-upstream-diff install-wheel test-python test-upstream-suite \
+	test-node test-browser test-npm-pack
 	@echo "make test: all suites passed"
 
 setup-rust:
@@ -95,6 +97,44 @@ bench-python: install-wheel $(UPSTREAM_VENV)/.installed
 dist: python-env
 	$(PY) -m pip install -q 'maturin[zig]>=1.5,<2'
 	$(VENV)/bin/maturin build --release --strip --zig --compatibility manylinux2014 -m bindings-python/Cargo.toml -o dist
+
+# ── the npm package (WebAssembly) ─────────────────────────────────────────────────────
+# npm packages of the build and tests (wasm-opt, TypeScript, playwright-core), from the lockfile.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+npm-deps: node_modules/.installed
+
+# Debian's chromium for the browser tests (never a browser downloaded by Playwright).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+	@command -v chromium >/dev/null || { echo "chromium could not be installed (apt-get install -y chromium)"; exit 1; }
+
+# dist/: the core for wasm32, bound for Node and for browsers, and the JS layer.
+npm-build: npm-deps setup-rust
+	scripts/build-npm.sh
+
+# The scenario corpus through the wasm build against the Rust transcript (written by
+# test-rust), the Pilot and storages, the examples, and a strict TypeScript program.
+test-node: npm-build
+	@test -f target/scenario-transcript.json || $(CARGO) test -q --release -p vmware-pilot-core --test scenarios
+	node --test tests/node/
+	node_modules/.bin/tsc -p tests/node/types/tsconfig.json
+
+# The approval page in Debian's chromium, driven by playwright-core.
+test-browser: npm-build chromium
+	node --test tests/browser/
+
+# npm pack, installed into an empty folder: require, import, types, and the browser page.
+test-npm-pack: npm-build chromium
+	tests/npm-pack/check.sh
+
+bench-node: npm-build
+	node benches/node_lifecycle.mjs
 
 fmt:
 	$(CARGO) fmt --all

@@ -9,6 +9,7 @@ mod engine;
 mod env;
 mod errors;
 mod records;
+mod records_api;
 mod safety;
 mod service;
 mod templates;
@@ -105,5 +106,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     m.add_submodule(&svc)?;
     dispatch::register(m)?;
+    records_api::register(m)?;
     Ok(())
 }

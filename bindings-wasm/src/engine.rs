@@ -3,10 +3,11 @@
 //! before acting on the checkpoint.
 
 use js_sys::{Function, Reflect};
-use pilot_core::engine::{self, Checkpoint, Mode, Options, Reported, ToolResult, Transition};
-use pilot_core::record::{workflow_from_value, Live, Workflow};
+use pilot_core::engine::{self, Mode, Options, Reported, Transition};
+use pilot_core::host;
+use pilot_core::record::{workflow_from_value, Workflow};
 use pilot_core::safety::roles::{check_approver, ApproveMode};
-use pilot_core::{Env, PilotError, Timestamp, WorkflowStep};
+use pilot_core::{Env, PilotError, WorkflowStep};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
@@ -16,38 +17,11 @@ use crate::errors;
 /// The environment: `{nowMicros?, utcOffsetSeconds?, entropy?, caller?}`; what is missing
 /// comes from the runtime's clock and `Math.random`.
 pub fn env_from(v: &JsValue) -> Result<Env, JsValue> {
-    let spec = from_js(v)?;
-    let mut env = crate::env::env(spec.get("caller").and_then(Value::as_str).unwrap_or(""));
-    if let Some(us) = spec.get("nowMicros").and_then(Value::as_f64) {
-        env.now = Timestamp { unix_micros: us as i64, utc_offset_secs: 0 };
-    }
-    if let Some(off) = spec.get("utcOffsetSeconds").and_then(Value::as_f64) {
-        env.now.utc_offset_secs = off as i32;
-    }
-    if let Some(e) = spec.get("entropy").and_then(Value::as_f64) {
-        env.entropy = e as u64;
-    }
-    Ok(env)
+    host::env_from_value(&from_js(v)?, crate::env::env("")).map_err(|e| errors::to_js(&e))
 }
 
 pub fn record_from(v: &JsValue) -> Result<Workflow, JsValue> {
     workflow_from_value(from_js(v)?).map_err(|e| errors::to_js(&e))
-}
-
-/// `mode`: "agent" (the default: steps are handed out in `pending_dispatch`), "host" (the
-/// host performs one step at a time and reports it) or "hostParallel" (a parallel group's
-/// members are dispatched together).
-pub fn mode_from(options: &Value) -> Result<Mode, String> {
-    match options.get("mode") {
-        None | Some(Value::Null) => Ok(Mode::Agent),
-        Some(Value::String(m)) => match m.as_str() {
-            "agent" => Ok(Mode::Agent),
-            "host" => Ok(Mode::Host { parallel_groups: false }),
-            "hostParallel" | "host_parallel" => Ok(Mode::Host { parallel_groups: true }),
-            other => Err(format!("mode is 'agent', 'host' or 'hostParallel', not {other:?}")),
-        },
-        Some(other) => Err(format!("mode is a string ('agent', 'host' or 'hostParallel'), not {other}")),
-    }
 }
 
 /// A step list argument: an array of step objects.
@@ -60,12 +34,7 @@ pub fn step_list(v: &JsValue) -> Result<Vec<Value>, JsValue> {
 
 /// A step index from JS (a number): a whole number, in range.
 pub fn step_index(index: f64) -> Result<i64, JsValue> {
-    if index.fract() != 0.0 || !index.is_finite() || index.abs() > 9.0e15 {
-        return Err(errors::invalid(&format!(
-            "a step index is a whole number (the index of the dispatch request), not {index}"
-        )));
-    }
-    Ok(index as i64)
+    host::step_index_from_f64(index).map_err(|e| errors::to_js(&e))
 }
 
 /// The parsed transition options: the mode, and the host's optional `preflight(steps)`
@@ -83,7 +52,7 @@ impl JsOptions {
         } else {
             None
         };
-        let mode = mode_from(&spec).map_err(|m| errors::invalid(&m))?;
+        let mode = host::mode_from_value(spec.get("mode")).map_err(|e| errors::to_js(&e))?;
         Ok(JsOptions { mode, preflight })
     }
 
@@ -122,64 +91,15 @@ pub fn strip_functions(options: &JsValue) -> JsValue {
     copy.into()
 }
 
-/// A checkpoint as JS sees it: `{kind, ...}`.
-pub fn checkpoint_json(t: &Transition) -> Value {
-    match &t.checkpoint {
-        Checkpoint::Dispatch(reqs) => json!({
-            "kind": "dispatch",
-            "requests": reqs.iter().map(|r| r.to_value()).collect::<Vec<_>>(),
-        }),
-        Checkpoint::Waiting(running) => json!({"kind": "waiting", "waiting_for": running}),
-        Checkpoint::AwaitingApproval(gate) => json!({"kind": "awaiting_approval", "gate": gate}),
-        Checkpoint::DispatchRequired => json!({"kind": "dispatch_required"}),
-        Checkpoint::Completed => json!({"kind": "completed"}),
-        Checkpoint::Failed => json!({"kind": "failed", "error": t.error}),
-        Checkpoint::Cancelled => json!({"kind": "cancelled"}),
-        Checkpoint::Approved => json!({"kind": "approved"}),
-        Checkpoint::RolledBack { incomplete } => {
-            json!({"kind": "rolled_back", "incomplete": incomplete, "error": t.error})
-        }
-    }
-}
-
 /// `{record, checkpoint, response}` of a transition.
 pub fn stepped(wf: &Workflow, out: Result<Transition, PilotError>) -> Result<JsValue, JsValue> {
     let t = out.map_err(|e| errors::to_js(&e))?;
-    // one JSON text, parsed once on the JS side
-    to_js(&json!({"record": Live(wf), "checkpoint": checkpoint_json(&t), "response": t.response(wf)}))
+    to_js(&host::stepped_value(wf, &t))
 }
 
-/// A reported outcome: `{returned}`, `{raised}`, `{unknown, payload?}` or `{toolResult}`.
+/// A reported outcome (see `pilot_core::host::reported_from_value`).
 pub fn reported_from(v: &Value) -> Result<Reported, JsValue> {
-    if let Some(x) = v.get("returned") {
-        return Ok(Reported::Returned(x.clone()));
-    }
-    if let Some(m) = v.get("raised") {
-        return Ok(Reported::Raised(pilot_core::pyfmt::py_str(m)));
-    }
-    if let Some(m) = v.get("unknown") {
-        return Ok(Reported::EffectUnknown {
-            message: pilot_core::pyfmt::py_str(m),
-            payload: v.get("payload").cloned().unwrap_or(Value::Null),
-        });
-    }
-    if let Some(tr) = v.get("toolResult") {
-        let is_error = tr.get("isError").and_then(Value::as_bool).unwrap_or(false);
-        let content = tr.get("content").and_then(Value::as_array).cloned().unwrap_or_default();
-        let structured = tr.get("structuredContent").cloned().unwrap_or(Value::Null);
-        let texts: Vec<String> = content
-            .iter()
-            .filter_map(|b| b.get("text").and_then(Value::as_str))
-            .filter(|t| !t.is_empty())
-            .map(String::from)
-            .collect();
-        let stored =
-            tr.get("stored").cloned().unwrap_or_else(|| pilot_core::dispatch::payload(is_error, &texts, &structured));
-        return Ok(Reported::ToolResult(ToolResult { is_error, content, structured_content: structured, stored }));
-    }
-    Err(errors::invalid(
-        "an outcome is {returned: value}, {raised: message}, {unknown: message, payload?} or {toolResult: {...}}",
-    ))
+    host::reported_from_value(v).map_err(|e| errors::to_js(&e))
 }
 
 #[wasm_bindgen(js_name = run)]

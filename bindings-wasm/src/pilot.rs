@@ -5,12 +5,12 @@
 use pilot_core::engine::{self, Transition};
 use pilot_core::safety::roles::ApproveMode;
 use pilot_core::storage::{Driver, ListFilter, MemoryStore};
-use pilot_core::{service, Env, PilotError, Workflow};
+use pilot_core::{host, service, Env, PilotError, Workflow};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{from_js, record_js, str_field, to_js};
-use crate::engine::{checkpoint_json, reported_from, strip_functions, JsOptions};
+use crate::engine::{reported_from, strip_functions, JsOptions};
 use crate::errors;
 use crate::storage::{Backend, JsStorage};
 
@@ -27,16 +27,20 @@ fn thrown(e: PilotError) -> JsValue {
     errors::to_js(&e)
 }
 
-/// A Pilot transition: `{id, state, checkpoint}` and what upstream's answer adds to the
-/// record (`outcome`, `pending_dispatch`, `error`...; the dispatch requests are in the
-/// checkpoint). The record itself stays in
-/// the store (`get(id)`), so a step costs the same however long the workflow is.
-fn answer(wf: &Workflow, t: &Transition, extras: Map<String, Value>) -> Result<JsValue, JsValue> {
-    let mut m = Map::new();
-    m.insert("id".into(), Value::from(wf.id.clone()));
-    m.insert("state".into(), Value::from(wf.state.as_str()));
-    m.insert("checkpoint".into(), checkpoint_json(t));
-    m.extend(extras);
+/// A Pilot transition (`pilot_core::host::summary_value`): the record stays in the store.
+fn answer(wf: &Workflow, t: &Transition) -> Result<JsValue, JsValue> {
+    to_js(&host::summary_value(wf, t))
+}
+
+/// A summary with the labels and radius of a confirmed rollback or cancel.
+fn answer_with(wf: &Workflow, t: &Transition, labelled: Value) -> Result<JsValue, JsValue> {
+    let mut m = match host::summary_value(wf, t) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    for (k, v) in lean(wf, labelled) {
+        m.entry(k).or_insert(v);
+    }
     to_js(&m)
 }
 
@@ -161,9 +165,7 @@ impl Pilot {
     /// a gate; `force` overrides that for built-in templates only.
     pub fn run(&mut self, id: &str, force: bool) -> Result<JsValue, JsValue> {
         let env = self.env();
-        let out = self.options.with(|o| {
-            self.driver.run_checked(id, force, &env, o).map(|(t, wf)| answer(wf, &t, t.extras_beside_checkpoint(wf)))
-        });
+        let out = self.options.with(|o| self.driver.run_checked(id, force, &env, o).map(|(t, wf)| answer(wf, &t)));
         out.map_err(thrown)?
     }
 
@@ -172,11 +174,7 @@ impl Pilot {
         let env = self.env();
         let reported = reported_from(&from_js(&outcome)?)?;
         let index = crate::engine::step_index(index)?;
-        let out = self.options.with(|o| {
-            self.driver
-                .report(id, index, reported, &env, o)
-                .map(|(t, wf)| answer(wf, &t, t.extras_beside_checkpoint(wf)))
-        });
+        let out = self.options.with(|o| self.driver.report(id, index, reported, &env, o).map(|(t, wf)| answer(wf, &t)));
         out.map_err(thrown)?
     }
 
@@ -198,7 +196,7 @@ impl Pilot {
             } else {
                 self.driver.approve_as(id, approver, mode, acknowledge_not_executed, &env, o)
             };
-            done.map(|(t, wf)| answer(wf, &t, t.extras_beside_checkpoint(wf)))
+            done.map(|(t, wf)| answer(wf, &t))
         });
         out.map_err(thrown)?
     }
@@ -210,7 +208,7 @@ impl Pilot {
         let out = self
             .driver
             .reject(id, rejecter, reason, &env)
-            .map(|(t, wf, radius)| answer(wf, &t, lean(wf, service::cancel_result(t.response(wf), radius))));
+            .map(|(t, wf, radius)| answer_with(wf, &t, service::cancel_result(t.response(wf), radius)));
         out.map_err(thrown)?
     }
 
@@ -227,7 +225,7 @@ impl Pilot {
         let out = self.options.with(|o| {
             self.driver
                 .rollback_checked(id, acknowledge_unknown_effects, &env, o)
-                .map(|(t, wf, radius)| answer(wf, &t, lean(wf, service::rollback_result(t.response(wf), radius))))
+                .map(|(t, wf, radius)| answer_with(wf, &t, service::rollback_result(t.response(wf), radius)))
         });
         out.map_err(thrown)?
     }
@@ -248,7 +246,7 @@ impl Pilot {
         let out = self
             .driver
             .cancel_checked(id, reason, acknowledge_unknown_effects, &env)
-            .map(|(t, wf, radius)| answer(wf, &t, lean(wf, service::cancel_result(t.response(wf), radius))));
+            .map(|(t, wf, radius)| answer_with(wf, &t, service::cancel_result(t.response(wf), radius)));
         out.map_err(thrown)?
     }
 

@@ -9,6 +9,7 @@
 //! * [`storage`] — the storage contract, an in-memory store and a driver over any store;
 //! * [`safety`] — reversibility and read-only rules;
 //! * [`catalog`] — the skill catalog and the tool-rename table;
+//! * [`host`] — the JSON shapes bindings exchange with their callers;
 //! * [`pyfmt`] — Python's printing of values, where it shows in bytes upstream writes.
 
 pub mod catalog;
@@ -16,6 +17,7 @@ pub mod dispatch;
 pub mod engine;
 pub mod env;
 pub mod error;
+pub mod host;
 pub mod pyfmt;
 pub mod record;
 pub mod safety;

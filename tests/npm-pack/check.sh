@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The npm tarball, installed into an empty folder, works for its users: require() and import
+# in Node (a whole workflow through fileStorage), the types resolve for a TypeScript user,
+# and — with the browser test pointed at the installed copy — in a browser page.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tarball=$(npm pack --silent --pack-destination "$work" 2>/dev/null | tail -1)
+echo "packed $tarball ($(du -k "$work/$tarball" | cut -f1) KB)"
+tar -tzf "$work/$tarball" | sed 's/^/  /'
+
+mkdir "$work/app"
+cd "$work/app"
+npm init -y >/dev/null 2>&1
+npm install --silent --no-audit --no-fund "$work/$tarball" >/dev/null 2>&1
+
+node -e "
+const p = require('vmware-pilot');
+const pilot = new p.Pilot(p.fileStorage('$work/store'), { caller: 'agent', mode: 'host' });
+const wf = pilot.createFromTemplate('rolling_restart', { vm_names: ['a'] });
+let t = pilot.run(wf.id, { force: true });
+for (;;) {
+  if (t.checkpoint.kind === 'dispatch') t = pilot.report(wf.id, t.checkpoint.requests[0].index, { returned: { ok: true } });
+  else if (t.checkpoint.kind === 'awaiting_approval') t = pilot.approve(wf.id, 'lead');
+  else break;
+}
+if (pilot.get(wf.id).state !== 'completed') throw new Error('require(): workflow did not complete');
+console.log('require(): a workflow completed through fileStorage');
+"
+cat > esm.mjs <<'JS'
+import { Pilot, PilotError, templates, version } from 'vmware-pilot';
+const p = Pilot.inMemory({ caller: 'agent' });
+try {
+  p.createFromTemplate('nope', {});
+  throw new Error('no refusal');
+} catch (e) {
+  if (!(e instanceof PilotError) || e.code !== 'unknown_template') throw e;
+}
+console.log(`import: version ${version()}, ${templates().length} templates, PilotError codes work`);
+JS
+node esm.mjs
+
+# a TypeScript user of the installed package, strict
+cat > use.mts <<'TS'
+import { Pilot, type PilotTransition } from 'vmware-pilot';
+const t: PilotTransition = Pilot.inMemory().run('x');
+console.log(t.checkpoint.kind);
+TS
+cat > tsconfig.json <<'JSON'
+{ "compilerOptions": { "strict": true, "noEmit": true, "module": "nodenext", "moduleResolution": "nodenext", "lib": ["es2022", "dom"], "types": [] }, "files": ["use.mts"] }
+JSON
+"$repo/node_modules/.bin/tsc" -p tsconfig.json
+echo "types: a strict TypeScript program compiles against the installed package"
+
+# the browser: the approval page test, served from the installed copy
+cd "$repo"
+PILOT_PKG_DIR="$work/app/node_modules/vmware-pilot" node --test tests/browser/
