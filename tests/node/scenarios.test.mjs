@@ -15,7 +15,7 @@ const transcriptPath = new URL('../../target/scenario-transcript.json', import.m
 const files = scenarioFiles();
 
 test('the corpus is there', () => {
-  assert.ok(files.length >= 38, `only ${files.length} scenario files`);
+  assert.ok(files.length >= 60, `only ${files.length} scenario files`);
 });
 
 const rust = existsSync(transcriptPath) ? JSON.parse(readFileSync(transcriptPath, 'utf8')) : null;

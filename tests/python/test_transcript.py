@@ -17,6 +17,10 @@ FILES = sorted(p.name for p in SCENARIOS.glob("*.json"))
 RUST = json.loads(TRANSCRIPT.read_text()) if TRANSCRIPT.exists() else None
 
 
+def test_the_corpus_is_there():
+    assert len(FILES) >= 60
+
+
 @pytest.mark.parametrize("name", FILES, ids=[f[:-5] for f in FILES])
 def test_same_transcript_as_the_rust_core(name):
     transcript, problems = replay(name)
