@@ -86,7 +86,7 @@ fn apply(op: &str, args: &Map<String, Value>, env: &Env, opts: &Options) -> Resu
             if let Some(mode) = arg(args, "approve_mode").as_str() {
                 let mode = ApproveMode::parse(mode)
                     .ok_or_else(|| invalid(format!("approve_mode is 'others', 'any' or 'none', not {mode:?}")))?;
-                check_approver(&wf, &approver, "approver", mode)?;
+                check_approver(&wf, &approver, mode)?;
             }
             let ack = flag(args, "acknowledge_not_executed");
             let out = if flag(args, "hold") {

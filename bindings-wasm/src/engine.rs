@@ -150,7 +150,7 @@ pub fn approve(
     };
     let out = with_options(&options, |o| {
         if let Some(mode) = role {
-            check_approver(&wf, approver, "approver", mode)?;
+            check_approver(&wf, approver, mode)?;
         }
         if hold {
             engine::approve_and_hold(&mut wf, &env, approver, acknowledge_not_executed)

@@ -134,7 +134,7 @@ pub enum PilotError {
     UnrunBeforeGate { id: String, state: String, steps: Vec<StepRef> },
 
     /// Separation of duties: the approver's role may not approve this workflow.
-    #[error("Refusing the approval of workflow '{id}': {reason}. {}", crate::safety::roles::APPROVAL_REFUSED_ADVICE)]
+    #[error("Refusing the approval of workflow '{id}': {reason}. Nothing was changed.")]
     ApprovalRefused { id: String, state: String, reason: String },
 
     // ── rollback / cancel ──────────────────────────────────────────────────────────────

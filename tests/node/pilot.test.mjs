@@ -48,7 +48,7 @@ test('separation of duties: the creator cannot approve its own workflow; the ref
   drive(p, wf.id, p.run(wf.id));
   const before = p.get(wf.id);
   const e = throwsCode(() => p.approve(wf.id, 'agent-7'), 'approval_refused');
-  assert.match(e.message, /own token created/);
+  assert.match(e.message, /agent-7 created it, and separation of duties/);
   assert.deepEqual(p.get(wf.id), before);
   p.forget(wf.id);
   assert.deepEqual(p.get(wf.id), before, 'the stored record is unchanged too');

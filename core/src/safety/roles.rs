@@ -60,19 +60,36 @@ pub fn approval_refused(
     }
 }
 
-/// The approval check as an error: `approver` (the person approving, whose role has `mode`)
-/// may not approve `wf`. Hosts without named roles use `role_name` "approver". Checked only
-/// where an approval could be given: the engine's own refusals (not awaiting approval, no
-/// approver named) come first, as they name the real problem.
-pub fn check_approver(wf: &Workflow, approver: &str, role_name: &str, mode: ApproveMode) -> Result<(), PilotError> {
+/// Separation of duties for hosts without named roles (the npm package's `approveMode`): may
+/// `approver`, approving with `mode`, approve `wf`? Checked only where an approval could be
+/// given: the engine's own refusals (not awaiting approval, no approver named) come first, as
+/// they name the real problem.
+pub fn check_approver(wf: &Workflow, approver: &str, mode: ApproveMode) -> Result<(), PilotError> {
     let approver = crate::pyfmt::py_strip(approver);
     if wf.state != WorkflowState::AwaitingApproval || approver.is_empty() {
         return Ok(());
     }
-    match approval_refused(wf, approver, Some((role_name, mode)), role_name) {
-        None => Ok(()),
-        Some(reason) => Err(PilotError::ApprovalRefused { id: wf.id.clone(), state: wf.state.as_str().into(), reason }),
-    }
+    let reason = match mode {
+        ApproveMode::Any => return Ok(()),
+        ApproveMode::None => "this Pilot lets nobody approve (approveMode 'none'); approve it where approvals are \
+                              allowed"
+            .to_string(),
+        ApproveMode::Others if wf.created_by.is_empty() => "separation of duties (approveMode 'others') needs to \
+             know who created a workflow, and this one was created before Pilot recorded creators; approve it \
+             where approveMode is 'any', after checking who planned it"
+            .to_string(),
+        ApproveMode::Others if wf.created_by == approver => format!(
+            "{approver} created it, and separation of duties (approveMode 'others') needs someone else's approval; \
+             ask a person who neither created nor edited it"
+        ),
+        ApproveMode::Others if wf.authors.iter().any(|a| a == approver) => format!(
+            "{approver} wrote some of its steps (a draft edited or confirmed, or a template saved), and separation \
+             of duties (approveMode 'others') needs someone else's approval; ask a person who neither created nor \
+             edited it"
+        ),
+        ApproveMode::Others => return Ok(()),
+    };
+    Err(PilotError::ApprovalRefused { id: wf.id.clone(), state: wf.state.as_str().into(), reason })
 }
 
 /// The sentence hosts append to a role refusal.

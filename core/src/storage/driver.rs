@@ -142,7 +142,7 @@ impl<S: Storage> Driver<S> {
         opts: &Options,
     ) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| {
-            roles::check_approver(wf, approver, "approver", mode)?;
+            roles::check_approver(wf, approver, mode)?;
             engine::approve(wf, env, approver, acknowledge_not_executed, opts)
         })
     }
@@ -158,7 +158,7 @@ impl<S: Storage> Driver<S> {
         env: &Env,
     ) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| {
-            roles::check_approver(wf, approver, "approver", mode)?;
+            roles::check_approver(wf, approver, mode)?;
             engine::approve_and_hold(wf, env, approver, acknowledge_not_executed)
         })
     }
