@@ -208,6 +208,9 @@ function createApi(native, ensureReady) {
     confirmDraft(id) {
       return this.#do(() => this.#native.confirmDraft(id));
     }
+    importRecord(record) {
+      return this.#do(() => this.#native.importRecord(record));
+    }
     get(id) {
       return this.#do(() => this.#native.get(id));
     }

@@ -210,9 +210,30 @@ export interface BlastRadius {
   blockers: string[];
   /** Effects nobody can measure; acknowledge them once checked by hand. */
   unmeasured: string[];
+  /** Rollback: undone last first, with the rollback tool. */
   would_roll_back?: StepRef[];
+  would_roll_back_count?: number;
+  /** Changes that stay applied (no rollback tool, or a cancel). */
   left_in_place?: StepRef[];
+  left_in_place_count?: number;
+  left_in_place_note?: string;
+  /** Rollback: handed out earlier and performed by the caller; Pilot will not undo them. */
+  not_reversed_by_pilot?: StepRef[];
+  not_reversed_by_pilot_count?: number;
+  not_reversible_outside_pilot?: StepRef[];
+  not_reversible_outside_pilot_count?: number;
+  not_reversible_outside_pilot_note?: string;
+  left_behind_by_earlier_rollback?: StepRef[];
+  left_behind_by_earlier_rollback_count?: number;
+  /** Cancel: performed outside Pilot and acknowledged at a gate. */
+  performed_outside_pilot?: StepRef[];
+  performed_outside_pilot_count?: number;
+  /** Cancel: pending steps that will never run. */
   would_skip?: StepRef[];
+  would_skip_count?: number;
+  handed_out_to_caller?: StepRef[];
+  handed_out_to_caller_count?: number;
+  handed_out_to_caller_note?: string;
   [key: string]: JsonValue | undefined;
 }
 
@@ -442,6 +463,10 @@ export class Pilot {
   designDraft(goal: string, constraints?: string): WorkflowRecord;
   updateDraft(id: string, changes: { name?: string; description?: string; steps?: StepSpec[] }): WorkflowRecord;
   confirmDraft(id: string): WorkflowRecord;
+  /** Stores a record from elsewhere (an export, another store), validated first, replacing
+   * the stored one with its id. Writing to the storage directly instead leaves this Pilot's
+   * working copy stale (its next save gets `conflict`): call `forget(id)` after such writes. */
+  importRecord(record: WorkflowRecord | JsonObject): WorkflowRecord;
   get(id: string): WorkflowRecord;
   status(id: string): WorkflowRecord;
   review(id: string): ReviewReport;

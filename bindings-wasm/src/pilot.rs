@@ -146,6 +146,14 @@ impl Pilot {
         record_js(wf)
     }
 
+    /// Stores a record from elsewhere (an export, another store): validated first (older
+    /// rows upgraded), then saved over the stored revision of its id, or as new.
+    #[wasm_bindgen(js_name = importRecord)]
+    pub fn import_record(&mut self, record: JsValue) -> Result<JsValue, JsValue> {
+        let wf = crate::engine::record_from(&record)?;
+        record_js(self.driver.put(wf).map_err(thrown)?)
+    }
+
     /// The record (this `Pilot`'s working copy, read from storage on first use).
     pub fn get(&mut self, id: &str) -> Result<JsValue, JsValue> {
         record_js(self.driver.get(id).map_err(thrown)?)

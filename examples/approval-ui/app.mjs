@@ -8,8 +8,6 @@ import {
   Pilot,
   PilotError,
   webStorage,
-  loadRecord,
-  redacted,
 } from '/pkg/dist/web/index.mjs';
 
 const PREFIX = 'vmware-pilot:';
@@ -184,7 +182,7 @@ function stepTable(id, steps, emptyText) {
           { 'data-step': s.index, 'data-status': s.status },
           h('td', { class: 'num' }, s.index),
           h('td', {}, s.action),
-          h('td', {}, h('code', {}, stepName(s)), s.rollback_tool ? h('span', { class: 'undo' }, ` ↶ ${s.rollback_tool}`) : null),
+          h('td', {}, h('code', {}, stepName(s)), s.rollback_tool ? h('span', { class: 'undo' }, `undo: ${s.rollback_tool}`) : null),
           h('td', {}, badge(s.status)),
         ),
       ),
@@ -232,6 +230,7 @@ function blastRadius(id) {
   const extra = [
     ['Not reversed by Pilot', radius.not_reversed_by_pilot],
     ['Not reversible outside Pilot', radius.not_reversible_outside_pilot, radius.not_reversible_outside_pilot_note],
+    ['Left behind by an earlier rollback', radius.left_behind_by_earlier_rollback],
     ['Effects unknown', radius.unknown_effects],
   ].filter(([, refs]) => refs && refs.length > 0);
   return h(
@@ -250,18 +249,23 @@ function blastRadius(id) {
       refList('Would be rolled back', radius.would_roll_back, 'nothing — no completed step has an undo', null),
       refList('Left in place', radius.left_in_place, 'nothing', radius.left_in_place_note),
       extra.map(([title, refs, note]) => refList(title, refs, 'nothing', note)),
+      h(
+        'div',
+        { class: 'radius-part' },
+        h('h4', {}, 'Blockers ', h('span', { class: 'count' }, radius.blockers.length)),
+        radius.blockers.length === 0
+          ? h('p', { class: 'empty' }, 'none')
+          : h('ul', { class: 'bad' }, radius.blockers.map((b) => h('li', {}, b))),
+      ),
     ),
-    h(
-      'div',
-      { class: 'radius-part' },
-      h('h4', {}, 'Blockers'),
-      radius.blockers.length === 0
-        ? h('p', { class: 'empty' }, 'none')
-        : h('ul', { class: 'bad' }, radius.blockers.map((b) => h('li', {}, b))),
-      radius.unmeasured.length > 0
-        ? [h('h4', {}, 'Not measured'), h('ul', {}, radius.unmeasured.map((u) => h('li', {}, u)))]
-        : null,
-    ),
+    radius.unmeasured.length > 0
+      ? h(
+          'div',
+          { class: 'radius-part' },
+          h('h4', {}, 'Not measured: check these by hand'),
+          h('ul', {}, radius.unmeasured.map((u) => h('li', {}, u))),
+        )
+      : null,
   );
 }
 
@@ -333,8 +337,9 @@ function decide(kind) {
   const reason = $('reason').value.trim();
   try {
     // hold: record the approval and stop; the agent that performs the steps runs it on.
-    const { record } =
-      kind === 'approve' ? pilot.approve(id, name, { hold: true }) : pilot.reject(id, name, reason);
+    if (kind === 'approve') pilot.approve(id, name, { hold: true });
+    else pilot.reject(id, name, reason);
+    const record = pilot.get(id); // transitions return the checkpoint; the record is in the store
     const gate = shownGate(record);
     showStatus(
       h('strong', {}, kind === 'approve' ? 'Approved' : 'Rejected'),
@@ -361,13 +366,11 @@ $('decision').addEventListener('submit', (event) => event.preventDefault());
 
 /** Stores one record from an export; returns 'added' or 'replaced'. */
 function importRecord(raw) {
-  // loadRecord validates (and upgrades older rows); the store holds redacted records only,
-  // like everything a Pilot saves.
-  const record = redacted(loadRecord(raw));
-  const current = storage.load(record.id);
-  storage.save(record, current ? current.revision : null);
-  pilot.forget(record.id); // the Pilot may hold the replaced copy
-  return current ? 'replaced' : 'added';
+  // the Pilot validates it (older rows upgraded) and saves it redacted, over the stored
+  // revision of its id when there is one
+  const known = raw && typeof raw === 'object' && typeof raw.id === 'string' && storage.load(raw.id) !== null;
+  pilot.importRecord(raw);
+  return known ? 'replaced' : 'added';
 }
 
 async function importFile(file) {

@@ -24,7 +24,8 @@ const PKG_DIR = resolve(process.env.PILOT_PKG_DIR || REPO);
 const CHROMIUM = '/usr/bin/chromium';
 const PREFIX = 'vmware-pilot:';
 
-const { Pilot, memoryStorage, loadRecord } = createRequire(import.meta.url)(join(PKG_DIR, 'dist/node/index.cjs'));
+// The package's Node build, loaded in `before` once the build is known to exist.
+let Pilot, memoryStorage, loadRecord;
 
 /** Host mode: performs every dispatched step (reporting success) until the approval gate. */
 function runToGate(pilot, id) {
@@ -34,7 +35,7 @@ function runToGate(pilot, id) {
     for (const request of t.checkpoint.requests) t = pilot.report(id, request.index, { returned: { ok: true } });
   }
   assert.equal(t.checkpoint.kind, 'awaiting_approval');
-  return t.record;
+  return pilot.get(id);
 }
 
 /** Three workflows at their gate: two created by the agent, the third by ana. */
@@ -52,7 +53,7 @@ function prepareExport() {
     snapshot_name: 'baseline',
   });
   for (const w of [restart, storageExp, clone]) runToGate(agent, w.id);
-  const records = [restart, storageExp, clone].map((w) => JSON.parse(map.get(w.id)).record);
+  const records = [restart, storageExp, clone].map((w) => JSON.parse(map.get(w.id).text));
   return { records, ids: { first: restart.id, second: storageExp.id, third: clone.id } };
 }
 
@@ -73,6 +74,7 @@ describe('approval page', () => {
     if (!existsSync(join(PKG_DIR, 'dist/web/index.mjs'))) {
       throw new Error(`${PKG_DIR}/dist/web/index.mjs is missing: build the package with scripts/build-npm.sh`);
     }
+    ({ Pilot, memoryStorage, loadRecord } = createRequire(import.meta.url)(join(PKG_DIR, 'dist/node/index.cjs')));
     exported = prepareExport();
     server = await start({ port: 0, pkgDir: PKG_DIR });
     profile = mkdtempSync(join(tmpdir(), 'pilot-chromium-'));
@@ -163,7 +165,7 @@ describe('approval page', () => {
     assert.match(done[0], /monitor\.get_alarms\s+success/);
     const next = await page.locator('#steps-next tbody tr').allInnerTexts();
     assert.equal(next.length, 6);
-    assert.match(next[0], /2\s+power_off_web-01\s+aiops\.power_off_vm.*\s+pending/);
+    assert.match(next[0], /2\s+power_off_web-01\s+aiops\.power_off_vm\s+undo: power_on_vm\s+pending/);
     const radius = await page.innerText('#blast-radius'); // headings are upper-cased by CSS
     assert.match(radius, /Would be rolled back\s+0\s+nothing/i);
   });
@@ -205,7 +207,7 @@ describe('approval page', () => {
     const radius = await page.innerText('#blast-radius');
     assert.match(radius, /Would be rolled back\s+1\s+#2 aiops\.power_on_vm — undone by power_off_vm/i);
     assert.match(radius, /Left in place\s+2\s+#0 aiops\.deploy_linked_clone/i);
-    assert.match(radius, /Blockers\s+none/i);
+    assert.match(radius, /Blockers\s+0\s+none/i);
 
     await decide(id, '#approve', { approver: 'ana' });
     await page.locator('#error').waitFor({ state: 'visible' });

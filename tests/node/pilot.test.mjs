@@ -364,3 +364,25 @@ test('the object path (a storage with only load/save/list/delete) works the same
   assert.equal(store.saves.at(-1).state, 'completed');
   assert.equal(typeof store.saves.at(-1).steps[0], 'object');
 });
+
+test('importRecord stores a record over its id (validated, redacted) and keeps the working copy fresh', () => {
+  const map = new Map();
+  const p = newPilot(memoryStorage(map));
+  const wf = p.createFromTemplate(...restart(['web-01']));
+  drive(p, wf.id, p.run(wf.id));
+  const exported = { ...p.get(wf.id), blocked_reason: 'imported' };
+  const back = p.importRecord(exported);
+  assert.equal(back.blocked_reason, 'imported');
+  assert.equal(map.get(wf.id).revision, 4);
+  p.approve(wf.id, 'lead-ana', { hold: true }); // no conflict: the working copy is the import
+  const fresh = newPilot(memoryStorage(map)).importRecord(pilot.createFromTemplate(...restart(['x'])));
+  assert.equal(fresh.state, 'pending');
+  throwsCode(() => p.importRecord({ id: 'junk' }), 'invalid_record');
+});
+
+test('separation of duties compares names as people read them', () => {
+  const p = newPilot();
+  const wf = p.createFromTemplate(...restart(['web-01']));
+  drive(p, wf.id, p.run(wf.id));
+  throwsCode(() => p.approve(wf.id, ' AGENT-7 '), 'approval_refused');
+});

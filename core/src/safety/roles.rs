@@ -69,6 +69,8 @@ pub fn check_approver(wf: &Workflow, approver: &str, mode: ApproveMode) -> Resul
     if wf.state != WorkflowState::AwaitingApproval || approver.is_empty() {
         return Ok(());
     }
+    // names are compared as people read them: "Ana" is ana
+    let same = |who: &str| crate::pyfmt::py_strip(who).to_lowercase() == approver.to_lowercase();
     let reason = match mode {
         ApproveMode::Any => return Ok(()),
         ApproveMode::None => "this Pilot lets nobody approve (approveMode 'none'); approve it where approvals are \
@@ -78,11 +80,11 @@ pub fn check_approver(wf: &Workflow, approver: &str, mode: ApproveMode) -> Resul
              know who created a workflow, and this one was created before Pilot recorded creators; approve it \
              where approveMode is 'any', after checking who planned it"
             .to_string(),
-        ApproveMode::Others if wf.created_by == approver => format!(
+        ApproveMode::Others if same(&wf.created_by) => format!(
             "{approver} created it, and separation of duties (approveMode 'others') needs someone else's approval; \
              ask a person who neither created nor edited it"
         ),
-        ApproveMode::Others if wf.authors.iter().any(|a| a == approver) => format!(
+        ApproveMode::Others if wf.authors.iter().any(|a| same(a)) => format!(
             "{approver} wrote some of its steps (a draft edited or confirmed, or a template saved), and separation \
              of duties (approveMode 'others') needs someone else's approval; ask a person who neither created nor \
              edited it"

@@ -49,6 +49,17 @@ impl<S: Storage> Driver<S> {
         Ok(&self.copies[&id].0)
     }
 
+    /// Stores `wf` whether or not its id is known (an import): over the stored revision when
+    /// there is one, as new otherwise; the working copy becomes `wf`.
+    pub fn put(&mut self, wf: Workflow) -> Result<&Workflow, PilotError> {
+        self.copies.remove(&wf.id);
+        let current = self.store.load(&wf.id)?.map(|(_, rev)| rev);
+        let rev = self.store.save(&wf, current, &Changes::whole())?;
+        let id = wf.id.clone();
+        self.copies.insert(id.clone(), (wf, rev));
+        Ok(&self.copies[&id].0)
+    }
+
     /// The working copy of `id`, read from the store if this driver has none.
     pub fn get(&mut self, id: &str) -> Result<&Workflow, PilotError> {
         self.ensure(id)?;
