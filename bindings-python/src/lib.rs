@@ -96,6 +96,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(service::bind_error, &svc)?,
         wrap_pyfunction!(service::template_error_hint, &svc)?,
         wrap_pyfunction!(service::run_check, &svc)?,
+        wrap_pyfunction!(service::unknown_status_refusal, &svc)?,
         wrap_pyfunction!(service::approver_for_caller, &svc)?,
         wrap_pyfunction!(service::rollback_preview, &svc)?,
         wrap_pyfunction!(service::cancel_preview, &svc)?,

@@ -144,6 +144,16 @@ pub fn run_check<'py>(wf: &Bound<'py, WorkflowCore>, force: bool) -> PyResult<(S
     })
 }
 
+/// The refusal for running or approving a record with a step status Pilot does not know, or None.
+#[pyfunction]
+pub fn unknown_status_refusal<'py>(wf: &Bound<'py, WorkflowCore>, verb: &str) -> PyResult<Bound<'py, PyAny>> {
+    let py = wf.py();
+    match service::unknown_status_refusal(&wf.borrow().wf, verb) {
+        Some(v) => to_py(py, &v),
+        None => Ok(py.None().into_bound(py)),
+    }
+}
+
 /// `(True, approver)` or `(False, refusal)`.
 #[pyfunction]
 #[pyo3(signature = (approver, caller = None))]

@@ -308,6 +308,12 @@ class WorkflowStore:
         if cached is not None and cached._get_last_data() == data:
             return cached
         fresh = _from_json(data)
+        if fresh.id != workflow_id:
+            # a damaged or hand-edited row: acting on it would save under the other id
+            raise ValueError(
+                f"Workflow '{workflow_id}' is unreadable: its stored record names the id "
+                f"{str(fresh.id)[:80]!r}. Nothing was changed; the row needs repair by hand."
+            )
         if cached is not None:
             _native.restore_secrets(fresh, cached)
             self._cache[workflow_id] = fresh

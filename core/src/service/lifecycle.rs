@@ -52,6 +52,9 @@ pub enum RunCheck {
 /// refused even with `force`; a built-in template's blocking review findings are refused
 /// unless `force`, which is written to the audit log.
 pub fn run_check(wf: &mut Workflow, force: bool, env: &Env) -> RunCheck {
+    if let Some(refusal) = unknown_status_refusal(wf, "run") {
+        return RunCheck::Refused(refusal);
+    }
     let id = wf.id.clone();
     match wf.state {
         WorkflowState::Cancelled => {
@@ -131,6 +134,37 @@ pub fn run_check(wf: &mut Workflow, force: bool, env: &Env) -> RunCheck {
         format!("force=True bypassed {} blocking review finding(s): {}", blocking.len(), listed.join(", ")),
     );
     RunCheck::Go { forced: true }
+}
+
+/// The refusal for running or approving a record with a step status Pilot does not know (a
+/// damaged or hand-edited row), or `None`. Run and approve pass steps over by status, so such
+/// a step would be skipped silently; rollback and cancel refuse it through their blast
+/// radius. Ours: vmware-pilot 2.4.0 runs on past it.
+pub fn unknown_status_refusal(wf: &Workflow, verb: &str) -> Option<Value> {
+    let odd: Vec<String> = wf
+        .steps
+        .iter()
+        .filter(|s| !s.is_known_status())
+        .take(8)
+        .map(|s| {
+            let shown: String = crate::pyfmt::py_repr(&s.status).chars().take(42).collect();
+            format!("step {} ({shown})", s.index)
+        })
+        .collect();
+    if odd.is_empty() {
+        return None;
+    }
+    Some(json!({
+        "error": format!(
+            "Refusing to {verb} workflow '{}': {} — a step status Pilot does not know, so the record is damaged \
+             and Pilot cannot tell what ran. Nothing was changed. get_workflow_status shows the record; create a \
+             new workflow for what is left.",
+            wf.id,
+            odd.join(", ")
+        ),
+        "workflow_id": wf.id,
+        "state": wf.state.as_str(),
+    }))
 }
 
 /// Over a network transport the approver is the authenticated caller: another name is

@@ -13,6 +13,6 @@ pub use authoring::{
 };
 pub use lifecycle::{
     approver_for_caller, bind_error_response, cancel_preview, cancel_result, rollback_preview, rollback_result,
-    run_check, template_created_response, template_error_hint, RunCheck,
+    run_check, template_created_response, template_error_hint, unknown_status_refusal, RunCheck,
 };
 pub use query::{not_found, status_response};

@@ -24,6 +24,15 @@ pub struct Driver<S: Storage> {
     copies: HashMap<String, (Workflow, Revision)>,
 }
 
+/// The approve tool's checks before the engine's: a damaged record (a step status Pilot does
+/// not know), then separation of duties.
+fn approvable(wf: &Workflow, approver: &str, mode: ApproveMode) -> Result<(), PilotError> {
+    if let Some(payload) = service::unknown_status_refusal(wf, "approve") {
+        return Err(PilotError::RunRefused { payload });
+    }
+    roles::check_approver(wf, approver, mode)
+}
+
 impl<S: Storage> Driver<S> {
     pub fn new(store: S) -> Self {
         Driver { store, copies: HashMap::new() }
@@ -153,7 +162,7 @@ impl<S: Storage> Driver<S> {
         opts: &Options,
     ) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| {
-            roles::check_approver(wf, approver, mode)?;
+            approvable(wf, approver, mode)?;
             engine::approve(wf, env, approver, acknowledge_not_executed, opts)
         })
     }
@@ -169,7 +178,7 @@ impl<S: Storage> Driver<S> {
         env: &Env,
     ) -> Result<(Transition, &Workflow), PilotError> {
         self.apply(id, |wf| {
-            roles::check_approver(wf, approver, mode)?;
+            approvable(wf, approver, mode)?;
             engine::approve_and_hold(wf, env, approver, acknowledge_not_executed)
         })
     }

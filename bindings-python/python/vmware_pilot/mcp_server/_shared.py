@@ -64,9 +64,20 @@ def _get_executor() -> WorkflowExecutor:
     return server._get_executor()
 
 
+#: The longest file name most filesystems take (bytes), ``.yaml`` included.
+_NAME_MAX = 255
+
+
 def _validate_template_name(name: str) -> str | None:
-    """Why ``name`` cannot name a saved template (a path trick, or a built-in's name), or None."""
-    return _native.template_name_problem(name)
+    """Why ``name`` cannot name a saved template (a path trick, a built-in's name, or too long
+    for a file name), or None."""
+    problem = _native.template_name_problem(name)
+    if problem is None and len(f"{name}.yaml".encode("utf-8", "surrogatepass")) > _NAME_MAX:
+        problem = (
+            f"Invalid workflow name {name[:40]!r}… ({len(name)} characters): too long for a template "
+            f"file name ({_NAME_MAX - len('.yaml')} bytes at most). Pick a short name of your own."
+        )
+    return problem
 
 
 def _save_as_yaml(name: str, description: str, steps: list[dict[str, Any]], authors: Sequence[str] = ()) -> None:

@@ -68,9 +68,15 @@ def create_workflow(
             wf = _svc.create_custom(name, description, steps, _current_user())
         except ApprovalGateError as refusal:
             return refusal.payload
-        _get_store().save(wf)
+        store = _get_store()
+        store.save(wf)
         if save_as_template:
-            _save_as_yaml(name, description, steps, [wf.created_by])
+            try:
+                _save_as_yaml(name, description, steps, [wf.created_by])
+            except Exception:
+                # the answer is an error: the workflow it would have named must not stay behind
+                store.delete(wf.id)
+                raise
         return _svc.custom_created(wf, save_as_template)
     except Exception as e:  # noqa: BLE001
         return {

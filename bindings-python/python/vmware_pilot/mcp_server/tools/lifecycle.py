@@ -13,6 +13,7 @@ from vmware_pilot.approval_gate import ApprovalGateError
 from vmware_pilot.lifecycle_gate import load_for_gate
 from vmware_pilot.lifecycle_gate import refusal as gate_refusal
 from vmware_pilot.mcp_server._shared import _get_executor, _get_store, _safe_error, mcp
+from vmware_pilot.models import Workflow
 from vmware_pilot.templates import get_all_templates
 
 logger = logging.getLogger(__name__)
@@ -173,6 +174,11 @@ def approve(workflow_id: str, approver: str = "", acknowledge_not_executed: bool
         wf = _get_store().load(workflow_id)
         if not wf:
             return {"error": f"Workflow '{workflow_id}' not found"}
+        # a damaged record (a step status Pilot does not know) is refused before anything else;
+        # an embedder's stand-in record is not a Workflow and has nothing to check
+        refused = _svc.unknown_status_refusal(wf, "approve") if isinstance(wf, Workflow) else None
+        if refused is not None:
+            return refused
         from vmware_policy.caller import current_caller
 
         caller = current_caller()
