@@ -14,7 +14,7 @@ WHEEL_DIR := target/wheels
 
 .PHONY: demo demo-rust test test-rust test-wasm-build test-core-is-pure test-upstream-diff bench setup-rust fmt lint \
 	python-env wheel install-wheel test-python test-upstream-suite bench-python dist \
-	npm-deps chromium npm-build test-node test-browser test-npm-pack bench-node
+	npm-deps chromium npm-build test-node test-browser test-npm-pack bench-node fuzz-long races-long
 
 # The main job: one workflow through the real MCP server over stdio (official MCP client),
 # with the embedded SQLite store under a temporary HOME.
@@ -135,6 +135,17 @@ test-npm-pack: npm-build chromium
 
 bench-node: npm-build
 	node benches/node_lifecycle.mjs
+
+# ── long robustness runs (not in `make test`; docs/reliability.md) ─────────────────────
+# cargo-fuzz on nightly (installed by the script), FUZZ_MINUTES per target.
+FUZZ_MINUTES ?= 6
+fuzz-long:
+	scripts/fuzz-long.sh $(FUZZ_MINUTES)
+
+# Two processes racing on one workflows.db, ours and upstream 2.4.0 side by side.
+RACE_ROUNDS ?= 200
+races-long: install-wheel $(UPSTREAM_VENV)/.installed
+	$(PY) tests/races/run_races.py --rounds $(RACE_ROUNDS)
 
 fmt:
 	$(CARGO) fmt --all
