@@ -54,6 +54,17 @@ fn with_options<R>(
     preflight: Option<&Bound<'_, PyAny>>,
     f: impl FnOnce(&Options) -> R,
 ) -> PyResult<R> {
+    let mode = if has_dispatch { engine::Mode::Host { parallel_groups: false } } else { engine::Mode::Agent };
+    with_mode(py, mode, preflight, f)
+}
+
+/// [`with_options`] for any mode; the preflight is consulted only by a dispatching mode.
+pub fn with_mode<R>(
+    py: Python<'_>,
+    mode: engine::Mode,
+    preflight: Option<&Bound<'_, PyAny>>,
+    f: impl FnOnce(&Options) -> R,
+) -> PyResult<R> {
     let escaped: RefCell<Option<PyErr>> = RefCell::new(None);
     let check = |steps: &[&WorkflowStep]| -> Result<(), String> {
         let Some(pf) = preflight else { return Ok(()) };
@@ -73,10 +84,8 @@ fn with_options<R>(
             }
         }
     };
-    let opts = Options {
-        mode: if has_dispatch { engine::Mode::Host { parallel_groups: false } } else { engine::Mode::Agent },
-        preflight: if preflight.is_some() && has_dispatch { Some(&check) } else { None },
-    };
+    let dispatching = matches!(mode, engine::Mode::Host { .. });
+    let opts = Options { mode, preflight: if preflight.is_some() && dispatching { Some(&check) } else { None } };
     let out = f(&opts);
     if let Some(e) = escaped.into_inner() {
         return Err(e);
@@ -176,15 +185,7 @@ pub fn reported_value(obj: &Bound<'_, PyAny>) -> PyResult<Reported> {
         Ok(s) => to_json(&s)?,
         Err(_) => Value::Null,
     };
-    // keep the tool's own data (as --dispatch does), so `__from_step_N__:key` can read it
-    let texts: Vec<String> = content
-        .iter()
-        .filter_map(|b| b.get("text").and_then(Value::as_str))
-        .filter(|t| !t.is_empty())
-        .map(String::from)
-        .collect();
-    let stored = pilot_core::dispatch::payload(is_error, &texts, &structured_content);
-    Ok(Reported::ToolResult(ToolResult { is_error, content, structured_content, stored }))
+    Ok(Reported::ToolResult(ToolResult::received(is_error, content, structured_content)))
 }
 
 /// Reports a dispatched step's outcome: `("returned", value)`, `("raised", message)` or

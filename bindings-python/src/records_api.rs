@@ -3,20 +3,15 @@
 //! (`pilot_core::host`). `args` is a dict; the answer is a JSON value converted to Python.
 //! `vmware_pilot.core` wraps it in plain functions.
 
-use std::cell::RefCell;
-
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
 use serde_json::{json, Map, Value};
 
 use pilot_core::engine::{self, Options, Transition};
 use pilot_core::record::{workflow_from_json, workflow_from_value, Live, Persisted, Workflow};
-use pilot_core::safety::roles::{check_approver, ApproveMode};
-use pilot_core::{host, service, Env, PilotError, WorkflowStep};
+use pilot_core::{host, service, Env, PilotError};
 
 use crate::convert::{to_json, to_py};
-use crate::workflow::detached_step;
 
 mod exc {
     // its own module so that the Python class is named PilotError, like the npm package's
@@ -82,18 +77,9 @@ fn apply(op: &str, args: &Map<String, Value>, env: &Env, opts: &Options) -> Resu
         }
         "approve" => {
             let mut wf = record(args)?;
-            let approver = text(args, "approver")?;
-            if let Some(mode) = arg(args, "approve_mode").as_str() {
-                let mode = ApproveMode::parse(mode)
-                    .ok_or_else(|| invalid(format!("approve_mode is 'others', 'any' or 'none', not {mode:?}")))?;
-                check_approver(&wf, &approver, mode)?;
-            }
-            let ack = flag(args, "acknowledge_not_executed");
-            let out = if flag(args, "hold") {
-                engine::approve_and_hold(&mut wf, env, &approver, ack)
-            } else {
-                engine::approve(&mut wf, env, &approver, ack, opts)
-            };
+            let mode = host::approve_mode_from_value(args.get("approve_mode"))?;
+            let (ack, hold) = (flag(args, "acknowledge_not_executed"), flag(args, "hold"));
+            let out = host::approve(&mut wf, env, &text(args, "approver")?, ack, mode, hold, opts);
             stepped(&wf, out)
         }
         "rollback" => {
@@ -182,30 +168,7 @@ pub fn call<'py>(
     };
     let env = host::env_from_value(arg(&args, "env"), crate::env::env(py, "")).map_err(|e| raise(py, &e))?;
     let mode = host::mode_from_value(args.get("mode")).map_err(|e| raise(py, &e))?;
-    let escaped: RefCell<Option<PyErr>> = RefCell::new(None);
-    let check = |steps: &[&WorkflowStep]| -> Result<(), String> {
-        let Some(pf) = preflight else { return Ok(()) };
-        let list = PyList::empty(py);
-        for s in steps {
-            let obj = detached_step(py, (*s).clone()).map_err(|e| e.to_string())?;
-            list.append(obj).map_err(|e| e.to_string())?;
-        }
-        match pf.call1((list,)) {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_instance_of::<PyValueError>(py) => {
-                Err(e.value(py).str().map(|s| s.to_string()).unwrap_or_default())
-            }
-            Err(e) => {
-                *escaped.borrow_mut() = Some(e);
-                Err(String::new())
-            }
-        }
-    };
-    let opts = Options { mode, preflight: if preflight.is_some() { Some(&check) } else { None } };
-    let out = apply(op, &args, &env, &opts);
-    if let Some(e) = escaped.into_inner() {
-        return Err(e);
-    }
+    let out = crate::engine::with_mode(py, mode, preflight, |opts| apply(op, &args, &env, opts))?;
     match out {
         Ok(v) => to_py(py, &v),
         Err(e) => Err(raise(py, &e)),

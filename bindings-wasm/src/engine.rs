@@ -6,7 +6,6 @@ use js_sys::{Function, Reflect};
 use pilot_core::engine::{self, Mode, Options, Reported, Transition};
 use pilot_core::host;
 use pilot_core::record::{workflow_from_value, Workflow};
-use pilot_core::safety::roles::{check_approver, ApproveMode};
 use pilot_core::{Env, PilotError, WorkflowStep};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -141,23 +140,9 @@ pub fn approve(
     let env = env_from(&env)?;
     let spec = from_js(&strip_functions(&options))?;
     let hold = spec.get("hold").and_then(Value::as_bool).unwrap_or(false);
-    let role = match spec.get("approveMode").and_then(Value::as_str) {
-        None => None,
-        Some(m) => Some(
-            ApproveMode::parse(m)
-                .ok_or_else(|| errors::invalid(&format!("approveMode is 'others', 'any' or 'none', not {m:?}")))?,
-        ),
-    };
-    let out = with_options(&options, |o| {
-        if let Some(mode) = role {
-            check_approver(&wf, approver, mode)?;
-        }
-        if hold {
-            engine::approve_and_hold(&mut wf, &env, approver, acknowledge_not_executed)
-        } else {
-            engine::approve(&mut wf, &env, approver, acknowledge_not_executed, o)
-        }
-    })?;
+    let role = host::approve_mode_from_value(spec.get("approveMode")).map_err(|e| errors::to_js(&e))?;
+    let out =
+        with_options(&options, |o| host::approve(&mut wf, &env, approver, acknowledge_not_executed, role, hold, o))?;
     stepped(&wf, out)
 }
 

@@ -66,11 +66,9 @@ impl Pilot {
     pub fn new(storage: JsValue, options: JsValue) -> Result<Pilot, JsValue> {
         let spec = from_js(&strip_functions(&options))?;
         let caller = str_field(&spec, "caller");
-        let approve_mode = match spec.get("approveMode").and_then(Value::as_str) {
-            None => ApproveMode::Others,
-            Some(m) => ApproveMode::parse(m)
-                .ok_or_else(|| errors::invalid(&format!("approveMode is 'others', 'any' or 'none', not {m:?}")))?,
-        };
+        let approve_mode = host::approve_mode_from_value(spec.get("approveMode"))
+            .map_err(|e| errors::to_js(&e))?
+            .unwrap_or(ApproveMode::Others);
         let options = JsOptions::parse(&options)?;
         let backend = if storage.is_null() || storage.is_undefined() {
             Backend::Memory(MemoryStore::new())

@@ -5,10 +5,11 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::engine::{Checkpoint, Mode, Reported, ToolResult, Transition};
+use crate::engine::{self, Checkpoint, Mode, Options, Reported, ToolResult, Transition};
 use crate::env::{Env, Timestamp};
 use crate::error::PilotError;
 use crate::record::{Live, Workflow};
+use crate::safety::roles::{check_approver, ApproveMode};
 
 fn invalid(message: impl Into<String>) -> PilotError {
     PilotError::InvalidArgument { message: message.into() }
@@ -71,19 +72,11 @@ pub fn reported_from_value(v: &Value) -> Result<Reported, PilotError> {
         let is_error = tr.get("isError").and_then(Value::as_bool).unwrap_or(false);
         let content = tr.get("content").and_then(Value::as_array).cloned().unwrap_or_default();
         let structured = tr.get("structuredContent").cloned().unwrap_or(Value::Null);
-        let stored = match tr.get("stored") {
-            Some(s) => s.clone(),
-            None => {
-                let texts: Vec<String> = content
-                    .iter()
-                    .filter_map(|b| b.get("text").and_then(Value::as_str))
-                    .filter(|t| !t.is_empty())
-                    .map(String::from)
-                    .collect();
-                crate::dispatch::payload(is_error, &texts, &structured)
-            }
-        };
-        return Ok(Reported::ToolResult(ToolResult { is_error, content, structured_content: structured, stored }));
+        let mut received = ToolResult::received(is_error, content, structured);
+        if let Some(stored) = tr.get("stored") {
+            received.stored = stored.clone(); // what the host already decided to keep
+        }
+        return Ok(Reported::ToolResult(received));
     }
     Err(invalid(
         "an outcome is {returned: value}, {raised: message}, {unknown: message, payload?} or {toolResult: {isError, \
@@ -176,6 +169,38 @@ pub fn template_set_from_value(customs: &Value) -> Result<crate::templates::Temp
         }
     }
     Ok(TemplateSet::with_customs(templates))
+}
+
+/// `approveMode` / `approve_mode`: "others", "any" or "none"; absent means no role check.
+pub fn approve_mode_from_value(v: Option<&Value>) -> Result<Option<ApproveMode>, PilotError> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(m)) => ApproveMode::parse(m)
+            .map(Some)
+            .ok_or_else(|| invalid(format!("approveMode is 'others', 'any' or 'none', not {m:?}"))),
+        Some(other) => Err(invalid(format!("approveMode is 'others', 'any' or 'none', not {other}"))),
+    }
+}
+
+/// The record API's approve: separation of duties when a mode is given, then the approval —
+/// running on, or with `hold` stopping at it ([`engine::approve_and_hold`]).
+pub fn approve(
+    wf: &mut Workflow,
+    env: &Env,
+    approver: &str,
+    acknowledge_not_executed: bool,
+    mode: Option<ApproveMode>,
+    hold: bool,
+    opts: &Options,
+) -> Result<Transition, PilotError> {
+    if let Some(mode) = mode {
+        check_approver(wf, approver, mode)?;
+    }
+    if hold {
+        engine::approve_and_hold(wf, env, approver, acknowledge_not_executed)
+    } else {
+        engine::approve(wf, env, approver, acknowledge_not_executed, opts)
+    }
 }
 
 /// A step index as a host passes it (a JSON number): a whole number.

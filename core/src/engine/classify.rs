@@ -20,6 +20,21 @@ pub struct ToolResult {
     pub stored: Value,
 }
 
+impl ToolResult {
+    /// A tool result as received, keeping what `--dispatch` keeps as the step's result (the
+    /// tool's own data, so that `__from_step_N__:key` can read it).
+    pub fn received(is_error: bool, content: Vec<Value>, structured_content: Value) -> Self {
+        let texts: Vec<String> = content
+            .iter()
+            .filter_map(|b| b.get("text").and_then(Value::as_str))
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect();
+        let stored = crate::dispatch::payload(is_error, &texts, &structured_content);
+        ToolResult { is_error, content, structured_content, stored }
+    }
+}
+
 /// What the host reports for a dispatched step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reported {
