@@ -4,7 +4,7 @@
 
 use pilot_core::engine::{self, Transition};
 use pilot_core::safety::roles::ApproveMode;
-use pilot_core::storage::{Driver, ListFilter, MemoryStore};
+use pilot_core::storage::{Approval, Driver, ListFilter, MemoryStore};
 use pilot_core::{host, service, Env, PilotError, Workflow};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
@@ -32,29 +32,19 @@ fn answer(wf: &Workflow, t: &Transition) -> Result<JsValue, JsValue> {
     to_js(&host::summary_value(wf, t))
 }
 
-/// A summary with the labels and radius of a confirmed rollback or cancel.
+/// A summary with what a confirmed rollback or cancel adds to upstream's answer: its
+/// `action` label and the `blast_radius` measured before it acted.
 fn answer_with(wf: &Workflow, t: &Transition, labelled: Value) -> Result<JsValue, JsValue> {
     let mut m = match host::summary_value(wf, t) {
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    for (k, v) in lean(wf, labelled) {
-        m.entry(k).or_insert(v);
-    }
-    to_js(&m)
-}
-
-/// Upstream's full answer (rollback and cancel label it) without the record's own fields.
-fn lean(wf: &Workflow, full: Value) -> Map<String, Value> {
-    let Value::Object(mut m) = full else { return Map::new() };
-    if let Value::Object(record) = wf.to_value() {
-        for key in record.keys() {
-            m.remove(key);
+    for key in ["action", "blast_radius"] {
+        if let Some(v) = labelled.get(key) {
+            m.insert(key.into(), v.clone());
         }
     }
-    m.remove("dispatch"); // in the checkpoint
-    m.remove("waiting_for");
-    m
+    to_js(&m)
 }
 
 #[wasm_bindgen]
@@ -197,11 +187,8 @@ impl Pilot {
         let env = crate::env::env(if approver.is_empty() { &self.caller } else { approver });
         let mode = self.approve_mode;
         let out = self.options.with(|o| {
-            let done = if hold {
-                self.driver.approve_and_hold(id, approver, mode, acknowledge_not_executed, &env)
-            } else {
-                self.driver.approve_as(id, approver, mode, acknowledge_not_executed, &env, o)
-            };
+            let approval = Approval { approver, mode, acknowledge_not_executed, hold };
+            let done = self.driver.approve_as(id, approval, &env, o);
             done.map(|(t, wf)| answer(wf, &t))
         });
         out.map_err(thrown)?

@@ -3,7 +3,7 @@
 
 use pilot_core::engine::{self, Options, Reported};
 use pilot_core::record::{Changes, Persisted};
-use pilot_core::storage::{Driver, ListFilter, MemoryStore, Storage};
+use pilot_core::storage::{Approval, Driver, ListFilter, MemoryStore, Storage};
 use pilot_core::{Checkpoint, Env, PilotError, Timestamp, Workflow, WorkflowState};
 use serde_json::{json, Value};
 
@@ -199,12 +199,13 @@ fn approval_under_separation_of_duties_and_rejection() {
     d.report(&id, 0, Reported::Returned(json!({"ok": true})), &env(2), &Options::host()).unwrap();
     let rev = d.store().revision(&id).unwrap();
     // "tester" created it (env's caller): under "others" it may not approve
-    let err = d.approve_as(&id, "tester", ApproveMode::Others, false, &env(3), &Options::host()).unwrap_err();
+    let as_tester = |mode, hold| Approval { approver: "tester", mode, acknowledge_not_executed: false, hold };
+    let err = d.approve_as(&id, as_tester(ApproveMode::Others, false), &env(3), &Options::host()).unwrap_err();
     assert_eq!(err.code(), "approval_refused");
     assert!(err.to_string().contains("tester created it, and separation of duties"), "{err}");
     assert_eq!(d.store().revision(&id), Some(rev));
     // ApproveMode::Any lets it; hold stops right after the approval
-    let (t, wf) = d.approve_and_hold(&id, "tester", ApproveMode::Any, false, &env(4)).unwrap();
+    let (t, wf) = d.approve_as(&id, as_tester(ApproveMode::Any, true), &env(4), &Options::host()).unwrap();
     assert_eq!(t.checkpoint, Checkpoint::Approved);
     assert_eq!(wf.state, WorkflowState::Pending);
     assert!(wf.steps[2].status_is("pending"), "nothing ran past the gate");

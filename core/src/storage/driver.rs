@@ -15,7 +15,7 @@ use crate::env::Env;
 use crate::error::PilotError;
 use crate::record::{Changes, Workflow};
 use crate::safety::blast;
-use crate::safety::roles::{self, ApproveMode};
+use crate::safety::roles::ApproveMode;
 use crate::service::{self, RunCheck};
 use serde_json::Value;
 
@@ -24,13 +24,13 @@ pub struct Driver<S: Storage> {
     copies: HashMap<String, (Workflow, Revision)>,
 }
 
-/// The approve tool's checks before the engine's: a damaged record (a step status Pilot does
-/// not know), then separation of duties.
-fn approvable(wf: &Workflow, approver: &str, mode: ApproveMode) -> Result<(), PilotError> {
-    if let Some(payload) = service::unknown_status_refusal(wf, "approve") {
-        return Err(PilotError::RunRefused { payload });
-    }
-    roles::check_approver(wf, approver, mode)
+/// Who approves, and how ([`Driver::approve_as`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Approval<'a> {
+    pub approver: &'a str,
+    pub mode: ApproveMode,
+    pub acknowledge_not_executed: bool,
+    pub hold: bool,
 }
 
 impl<S: Storage> Driver<S> {
@@ -149,37 +149,24 @@ impl<S: Storage> Driver<S> {
         self.apply(id, |wf| engine::approve(wf, env, approver, acknowledge_not_executed, opts))
     }
 
-    /// An approval under separation of duties: refused ([`PilotError::ApprovalRefused`])
-    /// when `approver`, approving with `mode`, may not approve this workflow.
-    #[allow(clippy::too_many_arguments)]
+    /// An approval as the record API gives it ([`crate::host::approve`]), on a record that
+    /// is not damaged: refused ([`PilotError::ApprovalRefused`]) when `approval.approver`,
+    /// approving with `approval.mode`, may not approve this workflow; with `approval.hold`
+    /// it stops at the approval, for an approver apart from the process that performs the
+    /// steps.
     pub fn approve_as(
         &mut self,
         id: &str,
-        approver: &str,
-        mode: ApproveMode,
-        acknowledge_not_executed: bool,
+        approval: Approval<'_>,
         env: &Env,
         opts: &Options,
     ) -> Result<(Transition, &Workflow), PilotError> {
+        let Approval { approver, mode, acknowledge_not_executed, hold } = approval;
         self.apply(id, |wf| {
-            approvable(wf, approver, mode)?;
-            engine::approve(wf, env, approver, acknowledge_not_executed, opts)
-        })
-    }
-
-    /// [`Driver::approve_as`] that stops at the approval ([`engine::approve_and_hold`]): for an
-    /// approver apart from the process that performs the steps.
-    pub fn approve_and_hold(
-        &mut self,
-        id: &str,
-        approver: &str,
-        mode: ApproveMode,
-        acknowledge_not_executed: bool,
-        env: &Env,
-    ) -> Result<(Transition, &Workflow), PilotError> {
-        self.apply(id, |wf| {
-            approvable(wf, approver, mode)?;
-            engine::approve_and_hold(wf, env, approver, acknowledge_not_executed)
+            if let Some(payload) = service::unknown_status_refusal(wf, "approve") {
+                return Err(PilotError::RunRefused { payload });
+            }
+            crate::host::approve(wf, env, approver, acknowledge_not_executed, Some(mode), hold, opts)
         })
     }
 
