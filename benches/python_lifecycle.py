@@ -60,11 +60,11 @@ from vmware_pilot.templates import rolling_restart
 n = int(sys.argv[1])
 store = WorkflowStore(Path(tempfile.mkdtemp()) / "workflows.db")
 rows = []
-real_save = store.save
-def save(wf):
-    rows.append(wf._db_row())
-    real_save(wf)
-store.save = save
+real_write = store._store  # every row written, by save() and by the executor
+def write(wf, row):
+    rows.append(row)
+    real_write(wf, row)
+store._store = write
 ex = WorkflowExecutor(store, dispatch=lambda skill, tool, params: {"ok": True, "vm": params.get("vm_name")})
 wf = rolling_restart(vm_names=[f"vm-{i:03d}" for i in range(n)], target="vc")
 store.save(wf)

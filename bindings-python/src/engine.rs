@@ -1,4 +1,4 @@
-//! The core's transitions on a `Workflow` object. Each returns `(kind, payload)`:
+//! The core's transitions on a `Workflow` object, through a [`Session`]. Each returns `(kind, payload)`:
 //! `("dispatch", [(index, skill, tool, params), ...])` — perform these and report each;
 //! `("done", response)` — upstream's result dict; `("refused", refusal)` — upstream's
 //! refusal dict, the record unchanged.
@@ -11,17 +11,15 @@ use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::Value;
 
 use pilot_core::engine::{self, Options, Reported, ToolResult, Transition};
-use pilot_core::{Checkpoint, PilotError, WorkflowStep};
+use pilot_core::record::{Changes, DbJsonCache};
+use pilot_core::{Checkpoint, PilotError, Workflow, WorkflowStep};
 
 use crate::convert::{map_to_py, to_json, to_py};
-use crate::workflow::{detached_step, WorkflowCore};
+use crate::model::{new_step, read_step, read_workflow, write_back};
 
 type Answer<'py> = (String, Bound<'py, PyAny>);
 
-fn answer<'py>(py: Python<'py>, core: &mut WorkflowCore, out: Result<Transition, PilotError>) -> PyResult<Answer<'py>> {
-    if let Ok(t) = &out {
-        core.dirty.merge(&t.changes);
-    }
+fn answer<'py>(py: Python<'py>, wf: &Workflow, out: &Result<Transition, PilotError>) -> PyResult<Answer<'py>> {
     match out {
         Ok(t) => match &t.checkpoint {
             Checkpoint::Dispatch(requests) => {
@@ -40,9 +38,9 @@ fn answer<'py>(py: Python<'py>, core: &mut WorkflowCore, out: Result<Transition,
                 }
                 Ok(("dispatch".into(), list.into_any()))
             }
-            _ => Ok(("done".into(), to_py(py, &t.response(&core.wf))?)),
+            _ => Ok(("done".into(), to_py(py, &t.response(wf))?)),
         },
-        Err(e) => Ok(("refused".into(), crate::errors::refusal(py, &e)?)),
+        Err(e) => Ok(("refused".into(), crate::errors::refusal(py, e)?)),
     }
 }
 
@@ -70,7 +68,7 @@ pub fn with_mode<R>(
         let Some(pf) = preflight else { return Ok(()) };
         let list = PyList::empty(py);
         for s in steps {
-            let obj = detached_step(py, (*s).clone()).map_err(|e| e.to_string())?;
+            let obj = new_step(py, s).map_err(|e| e.to_string())?;
             list.append(obj).map_err(|e| e.to_string())?;
         }
         match pf.call1((list,)) {
@@ -91,56 +89,6 @@ pub fn with_mode<R>(
         return Err(e);
     }
     Ok(out)
-}
-
-#[pyfunction]
-#[pyo3(signature = (wf, has_dispatch, preflight = None))]
-pub fn run<'py>(
-    wf: &Bound<'py, WorkflowCore>,
-    has_dispatch: bool,
-    preflight: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Answer<'py>> {
-    let py = wf.py();
-    let env = crate::env::env(py, "");
-    let mut core = wf.borrow_mut();
-    let out = with_options(py, has_dispatch, preflight, |o| engine::run(&mut core.wf, &env, o))?;
-    answer(py, &mut core, out)
-}
-
-#[pyfunction]
-#[pyo3(signature = (wf, approver, acknowledge_not_executed, has_dispatch, preflight = None))]
-pub fn approve<'py>(
-    wf: &Bound<'py, WorkflowCore>,
-    approver: &str,
-    acknowledge_not_executed: bool,
-    has_dispatch: bool,
-    preflight: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Answer<'py>> {
-    let py = wf.py();
-    let env = crate::env::env(py, "");
-    let mut core = wf.borrow_mut();
-    let out = with_options(py, has_dispatch, preflight, |o| {
-        engine::approve(&mut core.wf, &env, approver, acknowledge_not_executed, o)
-    })?;
-    answer(py, &mut core, out)
-}
-
-#[pyfunction]
-pub fn rollback<'py>(wf: &Bound<'py, WorkflowCore>, has_dispatch: bool) -> PyResult<Answer<'py>> {
-    let py = wf.py();
-    let env = crate::env::env(py, "");
-    let mut core = wf.borrow_mut();
-    let out = with_options(py, has_dispatch, None, |o| engine::rollback(&mut core.wf, &env, o))?;
-    answer(py, &mut core, out)
-}
-
-#[pyfunction]
-pub fn cancel<'py>(wf: &Bound<'py, WorkflowCore>, reason: &str) -> PyResult<Answer<'py>> {
-    let py = wf.py();
-    let env = crate::env::env(py, "");
-    let mut core = wf.borrow_mut();
-    let out = engine::cancel(&mut core.wf, &env, reason);
-    answer(py, &mut core, out)
 }
 
 fn is_plain(obj: &Bound<'_, PyAny>) -> bool {
@@ -188,19 +136,11 @@ pub fn reported_value(obj: &Bound<'_, PyAny>) -> PyResult<Reported> {
     Ok(Reported::ToolResult(ToolResult::received(is_error, content, structured_content)))
 }
 
-/// Reports a dispatched step's outcome: `("returned", value)`, `("raised", message)` or
-/// `("unknown", message, payload)`.
-#[pyfunction]
-#[pyo3(signature = (wf, index, outcome, has_dispatch = true))]
-pub fn report<'py>(
-    wf: &Bound<'py, WorkflowCore>,
-    index: i64,
-    outcome: &Bound<'py, PyTuple>,
-    has_dispatch: bool,
-) -> PyResult<Answer<'py>> {
-    let py = wf.py();
+/// A dispatched step's outcome as the executor hands it over: `("returned", value)`,
+/// `("raised", message)` or `("unknown", message, payload)`.
+fn outcome_value(outcome: &Bound<'_, PyTuple>) -> PyResult<Reported> {
     let kind: String = outcome.get_item(0)?.extract()?;
-    let reported = match kind.as_str() {
+    Ok(match kind.as_str() {
         "returned" => reported_value(&outcome.get_item(1)?)?,
         "raised" => Reported::Raised(outcome.get_item(1)?.extract()?),
         "unknown" => Reported::EffectUnknown {
@@ -211,11 +151,116 @@ pub fn report<'py>(
             },
         },
         other => return Err(PyValueError::new_err(format!("unknown report kind {other:?}"))),
-    };
-    let env = crate::env::env(py, "");
-    let mut core = wf.borrow_mut();
-    let out = with_options(py, has_dispatch, None, |o| engine::report(&mut core.wf, &env, index, reported, o))?;
-    answer(py, &mut core, out)
+    })
+}
+
+/// One executor call on a `Workflow` object: the object is read into the core's record
+/// once, each transition works on that record, and the stored text is rendered piece by
+/// piece from it (`row`). What a transition changed reaches the Python object only after
+/// the store has saved it (`commit`), so a failed save leaves the object as it is stored.
+#[pyclass(module = "vmware_pilot._native", name = "Session")]
+pub struct Session {
+    obj: Py<PyAny>,
+    wf: Workflow,
+    /// Changed since the last `commit` into the object.
+    pending: Changes,
+    /// The stored text piece by piece, and what changed since it was last rendered.
+    text: DbJsonCache,
+    unrendered: Changes,
+    has_dispatch: bool,
+    preflight: Option<Py<PyAny>>,
+}
+
+impl Session {
+    fn step<'py>(
+        &mut self,
+        py: Python<'py>,
+        f: impl FnOnce(&mut Workflow, &pilot_core::Env, &Options) -> Result<Transition, PilotError>,
+    ) -> PyResult<Answer<'py>> {
+        let env = crate::env::env(py, "");
+        let preflight = self.preflight.as_ref().map(|p| p.bind(py).clone());
+        let wf = &mut self.wf;
+        let out = with_options(py, self.has_dispatch, preflight.as_ref(), |o| f(wf, &env, o))?;
+        if let Ok(t) = &out {
+            self.pending.merge(&t.changes);
+            self.unrendered.merge(&t.changes);
+        }
+        answer(py, &self.wf, &out)
+    }
+}
+
+#[pymethods]
+impl Session {
+    #[new]
+    #[pyo3(signature = (workflow, has_dispatch, preflight = None))]
+    fn new(workflow: &Bound<'_, PyAny>, has_dispatch: bool, preflight: Option<Py<PyAny>>) -> PyResult<Self> {
+        let wf = read_workflow(workflow)?;
+        let audit = wf.audit_log.len();
+        Ok(Session {
+            obj: workflow.clone().unbind(),
+            wf,
+            pending: Changes::since(audit),
+            text: DbJsonCache::default(),
+            unrendered: Changes::whole(),
+            has_dispatch,
+            preflight,
+        })
+    }
+
+    /// The `Workflow` object this session works on.
+    #[getter]
+    fn workflow(&self, py: Python<'_>) -> Py<PyAny> {
+        self.obj.clone_ref(py)
+    }
+
+    fn run<'py>(&mut self, py: Python<'py>) -> PyResult<Answer<'py>> {
+        self.step(py, |wf, env, o| engine::run(wf, env, o))
+    }
+
+    fn approve<'py>(
+        &mut self,
+        py: Python<'py>,
+        approver: &str,
+        acknowledge_not_executed: bool,
+    ) -> PyResult<Answer<'py>> {
+        self.step(py, |wf, env, o| engine::approve(wf, env, approver, acknowledge_not_executed, o))
+    }
+
+    fn rollback<'py>(&mut self, py: Python<'py>) -> PyResult<Answer<'py>> {
+        self.step(py, |wf, env, o| engine::rollback(wf, env, o))
+    }
+
+    fn cancel<'py>(&mut self, py: Python<'py>, reason: &str) -> PyResult<Answer<'py>> {
+        self.step(py, |wf, env, _| engine::cancel(wf, env, reason))
+    }
+
+    fn report<'py>(&mut self, py: Python<'py>, index: i64, outcome: &Bound<'py, PyTuple>) -> PyResult<Answer<'py>> {
+        let reported = outcome_value(outcome)?;
+        self.step(py, |wf, env, o| engine::report(wf, env, index, reported, o))
+    }
+
+    /// The row to store, `(type, state, data, created_at, updated_at, id)`; `data` is
+    /// rendered again only where a transition changed the record.
+    fn row(&mut self) -> Row {
+        let data = self.text.render(&self.wf, &self.unrendered);
+        self.unrendered = Changes::since(self.wf.audit_log.len());
+        row_of(&self.wf, data)
+    }
+
+    /// Writes what the transitions since the last commit changed into the `Workflow` object.
+    fn commit(&mut self, py: Python<'_>) -> PyResult<()> {
+        write_back(self.obj.bind(py), &self.wf, &self.pending)?;
+        self.pending = Changes::since(self.wf.audit_log.len());
+        Ok(())
+    }
+}
+
+/// `(type, state, data, created_at, updated_at, id)`: the values of a `workflows` row in the
+/// order of the store's statements.
+pub type Row = (String, &'static str, String, String, String, String);
+
+pub fn row_of(wf: &Workflow, data: String) -> Row {
+    (wf.workflow_type.clone(), wf.state.as_str(), data, wf.created_at.clone(), wf.updated_at.clone(), wf.id.clone())
 }
 
 /// `_resolve_step_refs(params, steps, current_index)`: raises `ValueError` with the
@@ -229,8 +274,8 @@ pub fn resolve_step_refs<'py>(
     let py = params.py();
     let map = crate::convert::to_map(params, "params")?;
     let mut list = Vec::new();
-    for s in steps.try_iter()? {
-        list.push(crate::workflow::step_data(&s?)?);
+    for (i, s) in steps.try_iter()?.enumerate() {
+        list.push(read_step(&s?, &format!("steps[{i}]"))?);
     }
     match engine::resolve_params(&map, &list, current_index) {
         Ok(m) => Ok(map_to_py(py, &m)?.into_any()),

@@ -8,32 +8,29 @@ mod dispatch;
 mod engine;
 mod env;
 mod errors;
+mod model;
 mod records;
 mod records_api;
 mod safety;
 mod service;
 mod templates;
-mod workflow;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    m.add_class::<workflow::WorkflowCore>()?;
-    m.add_class::<workflow::StepCore>()?;
+    m.add_class::<engine::Session>()?;
+    m.add_class::<records::Secrets>()?;
     m.add_class::<templates::PyTemplateSet>()?;
     m.add("PilotException", py.get_type::<errors::PilotException>())?;
     m.add("WorkflowConflictError", py.get_type::<errors::WorkflowConflictError>())?;
     m.add("ApprovalGateError", py.get_type::<errors::ApprovalGateError>())?;
-    m.add_function(wrap_pyfunction!(workflow::register, m)?)?;
+    m.add_function(wrap_pyfunction!(model::register, m)?)?;
     for f in [
         wrap_pyfunction!(records::from_dict, m)?,
         wrap_pyfunction!(records::from_json, m)?,
-        wrap_pyfunction!(records::restore_secrets, m)?,
-        wrap_pyfunction!(engine::run, m)?,
-        wrap_pyfunction!(engine::approve, m)?,
-        wrap_pyfunction!(engine::rollback, m)?,
-        wrap_pyfunction!(engine::cancel, m)?,
-        wrap_pyfunction!(engine::report, m)?,
+        wrap_pyfunction!(records::secrets_of, m)?,
+        wrap_pyfunction!(records::render_row, m)?,
+        wrap_pyfunction!(records::to_dict, m)?,
         wrap_pyfunction!(engine::resolve_step_refs, m)?,
         wrap_pyfunction!(engine::returned_failure, m)?,
         wrap_pyfunction!(safety::review_workflow, m)?,

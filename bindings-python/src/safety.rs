@@ -8,11 +8,11 @@ use serde_json::Value;
 use pilot_core::safety::{blast, gate, gated, names, reversibility, review, roles};
 
 use crate::convert::{map_to_py, to_json, to_map, to_py};
-use crate::workflow::{step_data, WorkflowCore};
+use crate::model::{read_step, Record};
 
 #[pyfunction]
-pub fn review_workflow<'py>(wf: &Bound<'py, WorkflowCore>) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &review::review(&wf.borrow().wf))
+pub fn review_workflow<'py>(py: Python<'py>, wf: Record) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &review::review(&wf.0))
 }
 
 #[pyfunction]
@@ -38,11 +38,8 @@ pub fn classify_step(
 type Violation = (i64, String, String, String, String);
 
 #[pyfunction]
-pub fn gate_violations(wf: &Bound<'_, WorkflowCore>) -> Vec<Violation> {
-    gate::gate_violations(&wf.borrow().wf)
-        .into_iter()
-        .map(|v| (v.step_index, v.skill, v.tool, v.kind, v.reason))
-        .collect()
+pub fn gate_violations(wf: Record) -> Vec<Violation> {
+    gate::gate_violations(&wf.0).into_iter().map(|v| (v.step_index, v.skill, v.tool, v.kind, v.reason)).collect()
 }
 
 #[pyfunction]
@@ -71,8 +68,8 @@ pub fn gate_step_for<'py>(py: Python<'py>, v: Violation) -> PyResult<Bound<'py, 
 }
 
 #[pyfunction]
-pub fn is_custom(wf: &Bound<'_, WorkflowCore>) -> bool {
-    gate::is_custom_workflow(&wf.borrow().wf)
+pub fn is_custom(wf: Record) -> bool {
+    gate::is_custom_workflow(&wf.0)
 }
 
 #[pyfunction]
@@ -91,29 +88,32 @@ pub fn truthy_flag(v: &Bound<'_, PyAny>) -> PyResult<bool> {
 #[pyfunction]
 #[pyo3(signature = (wf, acknowledge_unknown_effects = false))]
 pub fn rollback_blast_radius<'py>(
-    wf: &Bound<'py, WorkflowCore>,
+    py: Python<'py>,
+    wf: Record,
     acknowledge_unknown_effects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &blast::rollback_blast_radius(&wf.borrow().wf, acknowledge_unknown_effects))
+    to_py(py, &blast::rollback_blast_radius(&wf.0, acknowledge_unknown_effects))
 }
 
 #[pyfunction]
 #[pyo3(signature = (wf, acknowledge_unknown_effects = false))]
 pub fn cancel_blast_radius<'py>(
-    wf: &Bound<'py, WorkflowCore>,
+    py: Python<'py>,
+    wf: Record,
     acknowledge_unknown_effects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &blast::cancel_blast_radius(&wf.borrow().wf, acknowledge_unknown_effects))
+    to_py(py, &blast::cancel_blast_radius(&wf.0, acknowledge_unknown_effects))
 }
 
 #[pyfunction]
 pub fn radius_refusal<'py>(
+    py: Python<'py>,
     verb: &str,
-    wf: &Bound<'py, WorkflowCore>,
+    wf: Record,
     radius: &Bound<'py, PyAny>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let r = blast::radius_refusal(verb, &wf.borrow().wf, &to_json(radius)?);
-    r.map(|v| to_py(wf.py(), &v)).transpose()
+    let r = blast::radius_refusal(verb, &wf.0, &to_json(radius)?);
+    r.map(|v| to_py(py, &v)).transpose()
 }
 
 #[pyfunction]
@@ -133,12 +133,12 @@ pub fn is_secret_name(key: &Bound<'_, PyAny>) -> bool {
 
 #[pyfunction]
 pub fn leaves_behind(step: &Bound<'_, PyAny>) -> PyResult<String> {
-    Ok(reversibility::leaves_behind(&step_data(step)?))
+    Ok(reversibility::leaves_behind(&read_step(step, "step")?))
 }
 
 #[pyfunction]
 pub fn is_read_only(step: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(reversibility::is_read_only(&step_data(step)?))
+    Ok(reversibility::is_read_only(&read_step(step, "step")?))
 }
 
 #[pyfunction]
@@ -202,14 +202,9 @@ pub fn rename_table(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// `others`), or None when the role cannot be used.
 #[pyfunction]
 #[pyo3(signature = (wf, caller, role_name, mode = None))]
-pub fn approval_refused(
-    wf: &Bound<'_, WorkflowCore>,
-    caller: &str,
-    role_name: &str,
-    mode: Option<&str>,
-) -> Option<String> {
+pub fn approval_refused(wf: Record, caller: &str, role_name: &str, mode: Option<&str>) -> Option<String> {
     let parsed = mode.and_then(roles::ApproveMode::parse).map(|m| (role_name, m));
-    roles::approval_refused(&wf.borrow().wf, caller, parsed, role_name)
+    roles::approval_refused(&wf.0, caller, parsed, role_name)
 }
 
 #[pyfunction]

@@ -7,7 +7,8 @@ use pilot_core::{engine, service};
 
 use crate::convert::{to_json, to_py};
 use crate::errors::to_py_err;
-use crate::workflow::{new_workflow_object, WorkflowCore};
+use crate::model::{new_workflow, read_workflow, write_back, Record};
+use pilot_core::record::Changes;
 
 fn steps_list(steps: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
     match to_json(steps)? {
@@ -27,23 +28,23 @@ pub fn create_custom<'py>(
     let env = crate::env::env(py, caller);
     let wf =
         service::create_custom_workflow(&env, name, description, &steps_list(steps)?).map_err(|e| to_py_err(py, e))?;
-    new_workflow_object(py, wf, None)
+    new_workflow(py, &wf)
 }
 
 #[pyfunction]
-pub fn custom_created<'py>(wf: &Bound<'py, WorkflowCore>, saved_as_template: bool) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &service::custom_created_response(&wf.borrow().wf, saved_as_template))
+pub fn custom_created<'py>(py: Python<'py>, wf: Record, saved_as_template: bool) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &service::custom_created_response(&wf.0, saved_as_template))
 }
 
 #[pyfunction]
 pub fn design<'py>(py: Python<'py>, goal: &str, constraints: &str, caller: &str) -> PyResult<Bound<'py, PyAny>> {
     let env = crate::env::env(py, caller);
-    new_workflow_object(py, engine::design_draft(&env, goal, constraints), None)
+    new_workflow(py, &engine::design_draft(&env, goal, constraints))
 }
 
 #[pyfunction]
-pub fn design_response<'py>(wf: &Bound<'py, WorkflowCore>) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &service::design_response(&wf.borrow().wf))
+pub fn design_response<'py>(py: Python<'py>, wf: Record) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &service::design_response(&wf.0))
 }
 
 /// The refusal for a draft tool (not found / not a draft), or None.
@@ -52,19 +53,16 @@ pub fn design_response<'py>(wf: &Bound<'py, WorkflowCore>) -> PyResult<Bound<'py
 pub fn draft_refusal<'py>(
     py: Python<'py>,
     workflow_id: &str,
-    wf: Option<&Bound<'py, WorkflowCore>>,
+    wf: Option<Record>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let r = match wf {
-        Some(w) => service::draft_not_found_or_state(workflow_id, Some(&w.borrow().wf)),
-        None => service::draft_not_found_or_state(workflow_id, None),
-    };
+    let r = service::draft_not_found_or_state(workflow_id, wf.as_ref().map(|w| &w.0));
     r.map(|v| to_py(py, &v)).transpose()
 }
 
 #[pyfunction]
 #[pyo3(signature = (wf, name, description, steps, caller))]
 pub fn update_draft(
-    wf: &Bound<'_, WorkflowCore>,
+    wf: &Bound<'_, PyAny>,
     name: &str,
     description: &str,
     steps: Option<&Bound<'_, PyAny>>,
@@ -73,45 +71,44 @@ pub fn update_draft(
     let py = wf.py();
     let env = crate::env::env(py, caller);
     let list = steps.map(steps_list).transpose()?;
-    let mut core = wf.borrow_mut();
-    engine::update_draft(&mut core.wf, &env, name, description, list.as_deref())
-        .map(|_| ())
-        .map_err(|e| to_py_err(py, e))
+    let mut record = read_workflow(wf)?;
+    engine::update_draft(&mut record, &env, name, description, list.as_deref()).map_err(|e| to_py_err(py, e))?;
+    write_back(wf, &record, &Changes::whole())
 }
 
 #[pyfunction]
-pub fn update_draft_response<'py>(wf: &Bound<'py, WorkflowCore>) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &service::update_draft_response(&wf.borrow().wf))
+pub fn update_draft_response<'py>(py: Python<'py>, wf: Record) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &service::update_draft_response(&wf.0))
 }
 
 /// Confirms the draft; returns upstream's refusal dict, or None when confirmed.
 #[pyfunction]
-pub fn confirm_draft<'py>(wf: &Bound<'py, WorkflowCore>, caller: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+pub fn confirm_draft<'py>(wf: &Bound<'py, PyAny>, caller: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = wf.py();
     let env = crate::env::env(py, caller);
-    let mut core = wf.borrow_mut();
-    core.touch_all();
-    let out = service::confirm_draft(&mut core.wf, &env);
-    drop(core);
-    match out {
-        Ok(()) => Ok(None),
+    let mut record = read_workflow(wf)?;
+    match service::confirm_draft(&mut record, &env) {
+        Ok(()) => {
+            write_back(wf, &record, &Changes::whole())?;
+            Ok(None)
+        }
         Err(refusal) => Ok(Some(to_py(py, &refusal)?)),
     }
 }
 
 #[pyfunction]
-pub fn confirmed<'py>(wf: &Bound<'py, WorkflowCore>, saved_as_template: bool) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &service::confirmed_response(&wf.borrow().wf, saved_as_template))
+pub fn confirmed<'py>(py: Python<'py>, wf: Record, saved_as_template: bool) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &service::confirmed_response(&wf.0, saved_as_template))
 }
 
 #[pyfunction]
-pub fn yaml_steps<'py>(wf: &Bound<'py, WorkflowCore>) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &service::yaml_steps_for_template(&wf.borrow().wf))
+pub fn yaml_steps<'py>(py: Python<'py>, wf: Record) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &service::yaml_steps_for_template(&wf.0))
 }
 
 #[pyfunction]
-pub fn template_created<'py>(wf: &Bound<'py, WorkflowCore>) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &service::template_created_response(&wf.borrow().wf))
+pub fn template_created<'py>(py: Python<'py>, wf: Record) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &service::template_created_response(&wf.0))
 }
 
 #[pyfunction]
@@ -131,24 +128,25 @@ pub fn template_error_hint() -> &'static str {
 
 /// `run_workflow`'s checks: `("refused", answer)` or `("go", forced)`.
 #[pyfunction]
-pub fn run_check<'py>(wf: &Bound<'py, WorkflowCore>, force: bool) -> PyResult<(String, Bound<'py, PyAny>)> {
+pub fn run_check<'py>(wf: &Bound<'py, PyAny>, force: bool) -> PyResult<(String, Bound<'py, PyAny>)> {
     let py = wf.py();
     let env = crate::env::env(py, "");
-    let mut core = wf.borrow_mut();
-    core.touch_all();
-    let out = service::run_check(&mut core.wf, force, &env);
-    drop(core);
-    Ok(match out {
+    let mut record = read_workflow(wf)?;
+    Ok(match service::run_check(&mut record, force, &env) {
         service::RunCheck::Refused(v) => ("refused".into(), to_py(py, &v)?),
-        service::RunCheck::Go { forced } => ("go".into(), to_py(py, &Value::Bool(forced))?),
+        service::RunCheck::Go { forced } => {
+            if forced {
+                write_back(wf, &record, &Changes::whole())?;
+            }
+            ("go".into(), to_py(py, &Value::Bool(forced))?)
+        }
     })
 }
 
 /// The refusal for running or approving a record with a step status Pilot does not know, or None.
 #[pyfunction]
-pub fn unknown_status_refusal<'py>(wf: &Bound<'py, WorkflowCore>, verb: &str) -> PyResult<Bound<'py, PyAny>> {
-    let py = wf.py();
-    match service::unknown_status_refusal(&wf.borrow().wf, verb) {
+pub fn unknown_status_refusal<'py>(py: Python<'py>, wf: Record, verb: &str) -> PyResult<Bound<'py, PyAny>> {
+    match service::unknown_status_refusal(&wf.0, verb) {
         Some(v) => to_py(py, &v),
         None => Ok(py.None().into_bound(py)),
     }
@@ -169,13 +167,13 @@ pub fn approver_for_caller<'py>(
 }
 
 #[pyfunction]
-pub fn rollback_preview<'py>(wf: &Bound<'py, WorkflowCore>, ack: bool) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &service::rollback_preview(&wf.borrow().wf, ack))
+pub fn rollback_preview<'py>(py: Python<'py>, wf: Record, ack: bool) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &service::rollback_preview(&wf.0, ack))
 }
 
 #[pyfunction]
-pub fn cancel_preview<'py>(wf: &Bound<'py, WorkflowCore>, ack: bool) -> PyResult<Bound<'py, PyAny>> {
-    to_py(wf.py(), &service::cancel_preview(&wf.borrow().wf, ack))
+pub fn cancel_preview<'py>(py: Python<'py>, wf: Record, ack: bool) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &service::cancel_preview(&wf.0, ack))
 }
 
 #[pyfunction]

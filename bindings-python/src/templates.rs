@@ -93,7 +93,7 @@ impl PyTemplateSet {
         let env = crate::env::env(py, caller);
         let a = to_map(args, "params")?;
         match t::instantiate(tpl, &a, &env) {
-            Ok(wf) => crate::workflow::new_workflow_object(py, wf, None),
+            Ok(wf) => crate::model::new_workflow(py, &wf),
             Err(e) => Err(crate::errors::to_py_err(py, e)),
         }
     }

@@ -36,18 +36,18 @@ def _drive(db, wf_id, log, kill_after_write=None, kill_in_dispatch=None, last_co
     store = WorkflowStore(db)
     writes = [0]
     calls = [0]
-    save = store.save
+    write = store._store  # every write, whether by save() or by the executor
 
-    def saving(wf):
-        save(wf)
+    def writing(wf, row):
+        write(wf, row)
         writes[0] += 1
         if last_commit:
             with open(last_commit, "w") as f:
-                f.write(wf._get_last_data())
+                f.write(row[2])
         if writes[0] == kill_after_write:
             os._exit(KILLED)
 
-    store.save = saving
+    store._store = writing
 
     def dispatch(skill, tool, params):
         # the step being performed is the one stored running (write-ahead)
@@ -102,15 +102,15 @@ def _counts(tmp_path, name):
     counter = tmp_path / "counter"
 
     def counted():
-        store_save = WorkflowStore.save
+        store_write = WorkflowStore._store
         n = [0]
 
-        def saving(self, wf):
-            store_save(self, wf)
+        def writing(self, wf, row):
+            store_write(self, wf, row)
             n[0] += 1
             counter.write_text(str(n[0]))
 
-        WorkflowStore.save = saving
+        WorkflowStore._store = writing
         _drive(db, wf_id, log)
 
     assert _in_child(counted) == 0

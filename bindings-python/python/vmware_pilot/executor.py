@@ -10,6 +10,7 @@ Every decision is the core's; this module performs the calls and saves the recor
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -52,41 +53,58 @@ class WorkflowExecutor:
     def _preflight(self) -> Any:
         return getattr(self._dispatch, "preflight", None) if self._has_dispatch else None
 
+    def _session(self, wf: Workflow, preflight: bool = True) -> Any:
+        return _native.Session(wf, self._has_dispatch, self._preflight() if preflight else None)
+
     def run_until_checkpoint(self, wf: Workflow) -> dict[str, Any]:
         """Run to the next checkpoint; the result carries ``outcome``: ``completed``,
         ``awaiting_approval``, ``dispatch_required`` or ``failed``."""
-        return self._drive(wf, _native.run(wf, self._has_dispatch, self._preflight()))
+        session = self._session(wf)
+        return self._drive(session, session.run())
 
     def resume_after_approval(
         self, wf: Workflow, approver: str = "", acknowledge_not_executed: bool = False
     ) -> dict[str, Any]:
         """Approve the pending gate as ``approver`` (required) and run on."""
-        return self._drive(
-            wf,
-            _native.approve(wf, approver or "", bool(acknowledge_not_executed), self._has_dispatch,
-                            self._preflight()),
-        )
+        session = self._session(wf)
+        return self._drive(session, session.approve(approver or "", bool(acknowledge_not_executed)))
 
     def rollback(self, wf: Workflow) -> dict[str, Any]:
         """Undo the successful steps, last first, with their rollback tools."""
-        return self._drive(wf, _native.rollback(wf, self._has_dispatch))
+        session = self._session(wf, preflight=False)
+        return self._drive(session, session.rollback())
 
     def cancel(self, wf: Workflow, reason: str = "") -> dict[str, Any]:
         """Move a non-terminal workflow to ``cancelled``; nothing is undone."""
-        return self._drive(wf, _native.cancel(wf, reason or ""))
+        session = self._session(wf, preflight=False)
+        return self._drive(session, session.cancel(reason or ""))
 
     @staticmethod
     def _resolve_step_refs(params: dict[str, Any], steps: list, current_index: int) -> dict[str, Any]:
         """``params`` with ``__from_step_N__[:key]`` references filled from earlier results."""
         return _native.resolve_step_refs(params, steps, current_index)
 
-    def _drive(self, wf: Workflow, answer: tuple[str, Any]) -> dict[str, Any]:
+    def _save(self, session: Any) -> None:
+        """Stores the session's record; only then do its changes reach the Workflow object,
+        so a failed save leaves the object as the store has it."""
+        store_row = getattr(self._store, "_store", None)
+        if store_row is None:  # an embedder's own store: it saves the object itself
+            session.commit()
+            self._store.save(session.workflow)
+            return
+        row = session.row()
+        store_row(session.workflow, row)
+        session.commit()
+        if _VERIFY_ROWS:
+            _verify(session.workflow, row)
+
+    def _drive(self, session: Any, answer: tuple[str, Any]) -> dict[str, Any]:
         kind, payload = answer
         while True:
             if kind == "refused":
                 return payload
             # every transition is stored before anything it hands out is performed
-            self._store.save(wf)
+            self._save(session)
             if kind == "done":
                 return payload
             index, skill, tool, params = payload[0]
@@ -98,4 +116,19 @@ class WorkflowExecutor:
                 outcome = ("raised", str(exc))
             else:
                 outcome = ("returned", result)
-            kind, payload = _native.report(wf, index, outcome, self._has_dispatch)
+            kind, payload = session.report(index, outcome)
+
+
+#: VMWARE_PILOT_VERIFY_ROWS=1 (the test suites set it): after every save, the row rendered
+#: piece by piece from the core's working copy must equal the row rendered whole from the
+#: Workflow object it was written back into.
+_VERIFY_ROWS = os.environ.get("VMWARE_PILOT_VERIFY_ROWS") == "1"
+
+
+def _verify(wf: Workflow, row: tuple) -> None:
+    whole = _native.render_row(wf)
+    if tuple(whole) != tuple(row):
+        raise AssertionError(
+            "vmware-pilot: the stored row differs from the Workflow object's own rendering "
+            f"(workflow {row[5]!r}); please report this.\nstored: {row[2][:2000]}\nobject: {whole[2][:2000]}"
+        )

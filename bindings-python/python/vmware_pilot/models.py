@@ -1,34 +1,26 @@
 """Workflow records — the state machine's data — and their SQLite store.
 
-``Workflow`` and ``WorkflowStep`` behave like the dataclasses of vmware-pilot 2.4 (same
-fields, order, defaults, ``to_dict()``), but their data lives in the Rust core, which owns
-every rule. ``WorkflowStore`` keeps them in ``~/.vmware/workflows.db`` in upstream's exact
-row format, redacted, owner-only — and refuses to overwrite a row another process changed
-since this copy was read (upstream would silently lose that update).
+``Workflow`` and ``WorkflowStep`` are plain dataclasses with vmware-pilot 2.4's fields, order
+and defaults: ``dataclasses.asdict``, ``replace``, ``copy.deepcopy``, ``pickle`` and
+``vars()`` work on them as on upstream's. The rules live in the Rust core, which reads these
+objects when it needs them and writes a transition's changes back into them.
+``WorkflowStore`` keeps them in ``~/.vmware/workflows.db`` in upstream's exact row format
+(``vmware_pilot.stores.sqlite``).
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import logging
-import os
-import sqlite3
-import threading
-from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 from vmware_pilot import _native
-from vmware_pilot._live import live
-from vmware_pilot.renames import current_tool_name  # noqa: F401  (public name upstream)
+from vmware_pilot.renames import current_tool_name
 
 _log = logging.getLogger("vmware-pilot.models")
-
-_DEFAULT_DB = Path("~/.vmware/workflows.db").expanduser()
-
-#: Raised by ``WorkflowStore.save`` when the stored row changed since this copy was read.
-WorkflowConflictError = _native.WorkflowConflictError
 
 
 class WorkflowState(str, Enum):
@@ -42,62 +34,41 @@ class WorkflowState(str, Enum):
     CANCELLED = "cancelled"
 
 
-_STEP_FIELDS = (
-    "index", "action", "skill", "tool", "params", "status", "result", "started_at",
-    "completed_at", "rollback_tool", "rollback_params", "group_id",
-)
-_WORKFLOW_FIELDS = (
-    "id", "workflow_type", "state", "steps", "params", "created_at", "updated_at",
-    "approved_by", "diff_report", "audit_log", "blocked_reason", "rollback_results",
-    "created_by", "authors",
-)
+class _Stored:
+    """What a store remembers about a record object: the stored row it was read from or
+    last wrote (``_pilot_row``), so that a save replaces exactly that row. A slot, not a
+    field — it is not part of ``fields()``, ``vars()``, ``==`` or ``repr()`` — that copies
+    (``copy``, ``deepcopy``, ``pickle``) carry along, since they derive from the same row."""
 
-_MISSING = object()
+    __slots__ = ("_pilot_row",)
 
 
-def _field_property(name: str) -> property:
-    def get(self: Any) -> Any:
-        return live(self._get(name), lambda value: self._set(name, value))
-
-    def set_(self: Any, value: Any) -> None:
-        self._set(name, value)
-
-    return property(get, set_, doc=f"The record's {name!r} field.")
+def _now() -> str:
+    return datetime.now(tz=timezone.utc).isoformat()
 
 
-class WorkflowStep(_native.StepCore):
+@dataclass
+class WorkflowStep(_Stored):
     """One step: a skill's tool with its params, or an approval gate
-    (``action == "require_approval"``). Tool names of before 2.0 are translated."""
+    (``action == "require_approval"``). Tool names of before 2.0 are translated when the
+    step is built."""
 
-    __hash__ = None  # type: ignore[assignment]  (mutable, compared by value)
+    index: int
+    action: str
+    skill: str
+    tool: str
+    params: dict[str, Any]
+    status: str = "pending"
+    result: Any = None
+    started_at: str = ""
+    completed_at: str = ""
+    rollback_tool: str = ""
+    rollback_params: dict[str, Any] = field(default_factory=dict)
+    group_id: str = ""
 
-    def __init__(
-        self,
-        index: int,
-        action: str,
-        skill: str,
-        tool: str,
-        params: dict[str, Any],
-        status: Any = "pending",
-        result: Any = None,
-        started_at: str = "",
-        completed_at: str = "",
-        rollback_tool: str = "",
-        rollback_params: dict[str, Any] | None = None,
-        group_id: str = "",
-    ) -> None:
-        self._init(
-            index, action, skill, tool, params, status, result, started_at, completed_at,
-            rollback_tool, {} if rollback_params is None else rollback_params, group_id,
-        )
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in _STEP_FIELDS)
-        return f"WorkflowStep({fields})"
-
-
-for _name in _STEP_FIELDS:
-    setattr(WorkflowStep, _name, _field_property(_name))
+    def __post_init__(self) -> None:
+        self.tool = current_tool_name(self.skill, self.tool)
+        self.rollback_tool = current_tool_name(self.skill, self.rollback_tool)
 
 
 def _creator() -> str:
@@ -111,69 +82,51 @@ def _creator() -> str:
         return ""
 
 
-class Workflow(_native.WorkflowCore):
+@dataclass
+class Workflow(_Stored):
     """A workflow record: its steps, state, params and audit trail."""
 
-    __hash__ = None  # type: ignore[assignment]
+    id: str  # noqa: A003 — upstream's field name
+    workflow_type: str
+    state: WorkflowState
+    steps: list[WorkflowStep]
+    params: dict[str, Any]
+    created_at: str
+    updated_at: str
+    approved_by: str = ""
+    diff_report: dict[str, Any] = field(default_factory=dict)
+    audit_log: list[dict[str, Any]] = field(default_factory=list)
+    blocked_reason: str = ""
+    rollback_results: list[dict[str, Any]] = field(default_factory=list)
+    created_by: str = field(default_factory=_creator)
+    #: Others who edited or confirmed it as a draft, or wrote its YAML template; for
+    #: ``approve: others`` they count as its creators.
+    authors: list[str] = field(default_factory=list)
 
-    def __init__(
-        self,
-        id: str,  # noqa: A002 — upstream's field name
-        workflow_type: str,
-        state: WorkflowState,
-        steps: list[WorkflowStep],
-        params: dict[str, Any],
-        created_at: str,
-        updated_at: str,
-        approved_by: str = "",
-        diff_report: dict[str, Any] | None = None,
-        audit_log: list[dict[str, Any]] | None = None,
-        blocked_reason: str = "",
-        rollback_results: list[dict[str, Any]] | None = None,
-        created_by: Any = _MISSING,
-        authors: list[str] | None = None,
-    ) -> None:
-        self._set("id", id)
-        self._set("workflow_type", workflow_type)
-        self._set("state", state)
-        self._set_steps(steps)
-        self._set("params", params)
-        self._set("created_at", created_at)
-        self._set("updated_at", updated_at)
-        self._set("approved_by", approved_by)
-        self._set("diff_report", {} if diff_report is None else diff_report)
-        self._set("audit_log", [] if audit_log is None else audit_log)
-        self._set("blocked_reason", blocked_reason)
-        self._set("rollback_results", [] if rollback_results is None else rollback_results)
-        self._set("created_by", _creator() if created_by is _MISSING else created_by)
-        self._set("authors", [] if authors is None else list(authors))
+    def with_author(self, who: str) -> None:
+        """Adds ``who`` to the authors unless it is empty, the creator, or already there."""
+        if who and who != self.created_by and who not in self.authors:
+            self.authors = [*self.authors, who]
 
-    @property
-    def steps(self) -> list[WorkflowStep]:
-        """The steps; each reads and writes this workflow's record."""
-        return live(self._steps(), self._set_steps)
-
-    @steps.setter
-    def steps(self, value: list[WorkflowStep]) -> None:
-        self._set_steps(value)
+    def log(self, action: str, detail: str = "") -> None:
+        """Appends an audit entry; ``updated_at`` is read from the clock once more after it."""
+        self.audit_log.append({"ts": _now(), "action": action, "detail": detail})
+        self.updated_at = _now()
 
     def current_step(self) -> WorkflowStep | None:
-        for step in self.steps:
-            if step.status in ("pending", "running"):
-                return step
-        return None
+        """The first step still ``pending`` or ``running``."""
+        return next((s for s in self.steps if s.status in ("pending", "running")), None)
 
     def completed_steps(self) -> list[WorkflowStep]:
+        """The steps that succeeded, approved gates included."""
         return [s for s in self.steps if s.status == "success"]
 
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in _WORKFLOW_FIELDS)
-        return f"Workflow({fields})"
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain data (``asdict``), the state as its value; secrets included."""
+        d = dataclasses.asdict(self)
+        d["state"] = getattr(self.state, "value", self.state)
+        return d
 
-
-for _name in _WORKFLOW_FIELDS:
-    if _name != "steps":
-        setattr(Workflow, _name, _field_property(_name))
 
 _native.register(Workflow, WorkflowStep, WorkflowState)
 
@@ -204,158 +157,22 @@ def _redact_for_persistence(obj: Any) -> Any:
     return _native.redact_for_persistence(obj)
 
 
-# ── SQLite persistence ───────────────────────────────────────────────────────────────────
-
-_CREATE_TABLE = """\
-CREATE TABLE IF NOT EXISTS workflows (
-    id         TEXT PRIMARY KEY,
-    type       TEXT NOT NULL,
-    state      TEXT NOT NULL,
-    data       TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-)
-"""
-
-
-class WorkflowStore:
-    """Workflows in SQLite (``~/.vmware/workflows.db`` by default), one row each.
-
-    Rows are upstream's: ``data`` is the redacted record as ``json.dumps`` writes it. Within
-    a process, ``load`` returns the live object last saved (secrets intact) as long as the
-    row is still the one it saved; a row another process changed is read again, keeping the
-    secrets this process holds. ``save`` replaces only the row this copy was read from, so
-    two processes sharing the database can never both act on one stale copy.
-    """
-
-    def __init__(self, db_path: Path | str | None = None) -> None:
-        self._path = Path(db_path).expanduser() if db_path else _DEFAULT_DB
-        self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._cache: dict[str, Workflow] = {}
-        self._local = threading.local()
-        with closing(self._connect()) as conn:
-            conn.execute(_CREATE_TABLE)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.commit()
-        self._harden_permissions()
-
-    def _harden_permissions(self) -> None:
-        """Owner-only: the directory 0700, the database and its WAL/SHM files 0600."""
-        try:
-            os.chmod(self._path.parent, 0o700)
-        except OSError:
-            pass
-        for suffix in ("", "-wal", "-shm"):
-            candidate = self._path.with_name(self._path.name + suffix)
-            try:
-                if candidate.exists():
-                    os.chmod(candidate, 0o600)
-            except OSError:
-                pass
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(str(self._path), timeout=5)
-
-    def _conn(self) -> sqlite3.Connection:
-        """This thread's connection, kept open: a workflow run saves at every step."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._connect()
-        return conn
-
-    def save(self, wf: Workflow) -> None:
-        row = wf._db_row()
-        data, wf_id = row[2], row[5]
-        previous = wf._get_last_data()
-        conn = self._conn()
-        with conn:
-            if previous is None:
-                conn.execute(
-                    "INSERT OR REPLACE INTO workflows (type, state, data, created_at, updated_at, id) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    row,
-                )
-            else:
-                cur = conn.execute(
-                    "UPDATE workflows SET type = ?, state = ?, data = ?, created_at = ?, updated_at = ? "
-                    "WHERE id = ? AND data = ?",
-                    (*row, previous),
-                )
-                if cur.rowcount == 0:
-                    exists = conn.execute("SELECT 1 FROM workflows WHERE id = ?", (wf_id,)).fetchone()
-                    if exists:
-                        self._cache.pop(wf_id, None)
-                        raise WorkflowConflictError(
-                            f"Workflow '{wf_id}' changed in the store since this copy was read "
-                            "(another Pilot process saved it); nothing was written and nothing "
-                            f"was dispatched. Read it again — get_workflow_status('{wf_id}') "
-                            "shows its current state — and repeat the call if it still makes sense."
-                        )
-                    conn.execute(
-                        "INSERT INTO workflows (type, state, data, created_at, updated_at, id) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        row,
-                    )
-        wf._set_last_data(data)
-        self._cache[wf_id] = wf
-
-    def load(self, workflow_id: str) -> Workflow | None:
-        row = self._conn().execute("SELECT data FROM workflows WHERE id = ?", (workflow_id,)).fetchone()
-        cached = self._cache.get(workflow_id)
-        if not row:
-            return None
-        data = row[0]
-        if cached is not None and cached._get_last_data() == data:
-            return cached
-        fresh = _from_json(data)
-        if fresh.id != workflow_id:
-            # a damaged or hand-edited row: acting on it would save under the other id
-            raise ValueError(
-                f"Workflow '{workflow_id}' is unreadable: its stored record names the id "
-                f"{str(fresh.id)[:80]!r}. Nothing was changed; the row needs repair by hand."
-            )
-        if cached is not None:
-            _native.restore_secrets(fresh, cached)
-            self._cache[workflow_id] = fresh
-        return fresh
-
-    def list_active(self) -> list[dict[str, Any]]:
-        rows = self._conn().execute(
-            "SELECT id, type, state, created_at, updated_at FROM workflows "
-            "WHERE state NOT IN ('completed', 'failed', 'cancelled') ORDER BY created_at DESC"
-        ).fetchall()
-        return [
-            {"id": r[0], "type": r[1], "state": r[2], "created_at": r[3], "updated_at": r[4]}
-            for r in rows
-        ]
-
-    def list_all(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = self._conn().execute(
-            "SELECT id, type, state, created_at, updated_at FROM workflows "
-            "ORDER BY created_at DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
-        return [
-            {"id": r[0], "type": r[1], "state": r[2], "created_at": r[3], "updated_at": r[4]}
-            for r in rows
-        ]
-
-    def delete(self, workflow_id: str) -> None:
-        self._cache.pop(workflow_id, None)
-        conn = self._conn()
-        with conn:
-            conn.execute("DELETE FROM workflows WHERE id = ?", (workflow_id,))
-
-
-def _from_json(data: str) -> Workflow:
-    try:
-        return _native.from_json(data)
-    except json.JSONDecodeError:
-        # rows written by Python may hold NaN/Infinity, which only Python's parser reads
-        return _from_dict(json.loads(data))
-
-
 def _from_dict(d: dict[str, Any]) -> Workflow:
     """A stored record (decoded) as a ``Workflow``; rows of older releases load too. A damaged
     record raises KeyError, ValueError, TypeError or AttributeError, as upstream does."""
     return _native.from_dict(d)
+
+
+# the store imports the classes above; it is part of this module's public names
+from vmware_pilot.stores.errors import (  # noqa: E402
+    WorkflowConflictError,
+    WorkflowExistsError,
+    WorkflowStoreError,
+)
+from vmware_pilot.stores.sqlite import _CREATE_TABLE, _DEFAULT_DB, WorkflowStore, _from_json  # noqa: E402
+
+__all__ = [
+    "REDACTED_PLACEHOLDER", "Workflow", "WorkflowConflictError", "WorkflowExistsError", "WorkflowState",
+    "WorkflowStep", "WorkflowStore", "WorkflowStoreError", "current_tool_name", "is_sensitive_key",
+    "new_workflow_id", "_CREATE_TABLE", "_DEFAULT_DB", "_from_dict", "_from_json",
+]

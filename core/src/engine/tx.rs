@@ -23,11 +23,7 @@ impl<'a> Tx<'a> {
 
     pub fn log(&mut self, action: &str, detail: impl Into<String>) {
         let ts = self.now();
-        self.wf.audit_log.push(crate::record::AuditEntry {
-            ts: ts.clone(),
-            action: action.into(),
-            detail: detail.into(),
-        });
+        self.wf.audit_log.push(crate::record::AuditEntry::new(ts.clone(), action, detail));
         self.wf.updated_at = ts;
     }
 

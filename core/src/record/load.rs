@@ -105,15 +105,13 @@ fn step_from_value(pos: usize, v: Value) -> Result<WorkflowStep, PilotError> {
 }
 
 fn audit_from_value(pos: usize, v: Value) -> Result<AuditEntry, PilotError> {
-    let ctx = format!("audit_log entry {pos}");
-    let Value::Object(mut m) = v else {
-        return Err(fault(RecordFault::Type, format!("{ctx} is not an object")));
-    };
-    Ok(AuditEntry {
-        ts: take_str(&mut m, "ts", &ctx)?.unwrap_or_default(),
-        action: take_str(&mut m, "action", &ctx)?.unwrap_or_default(),
-        detail: take_str(&mut m, "detail", &ctx)?.unwrap_or_default(),
-    })
+    match v {
+        Value::Object(m) => Ok(AuditEntry::from_object(m)),
+        other => Err(fault(
+            RecordFault::Type,
+            format!("audit_log entry {pos} is {}, not an object", crate::pyfmt::py_type_name(&other)),
+        )),
+    }
 }
 
 fn required_str(m: &mut Map<String, Value>, key: &str) -> Result<String, PilotError> {

@@ -11,7 +11,8 @@ mod workflow;
 pub use changes::Changes;
 pub use load::{workflow_from_json, workflow_from_value};
 pub use redact::{
-    first_redacted_secret, first_redacted_secret_in, is_sensitive_key, redact_value, restore_secrets, REDACTED,
+    first_redacted_secret, first_redacted_secret_in, is_sensitive_key, redact_value, restore_secrets, secrets_only,
+    REDACTED,
 };
 pub use ser::{DbJsonCache, Live, Persisted};
 pub use state::WorkflowState;

@@ -103,6 +103,70 @@ pub fn restore_secrets(fresh: &mut super::Workflow, stale: &super::Workflow) {
     }
 }
 
+/// Only the secrets of a record: a copy that keeps, of every params and rollback_params map,
+/// just the paths that lead to a sensitive key holding a real value (array positions are
+/// kept with `null` in between), and of each step just what [`restore_secrets`] matches on.
+/// `None` when the record holds no secret. A store keeps this instead of a whole record to
+/// give secrets back to a copy read again from storage.
+pub fn secrets_only(wf: &super::Workflow) -> Option<super::Workflow> {
+    fn value(v: &Value) -> Option<Value> {
+        match v {
+            Value::Object(m) => map(m).map(Value::Object),
+            Value::Array(items) => {
+                let kept: Vec<Option<Value>> = items.iter().map(value).collect();
+                kept.iter()
+                    .any(Option::is_some)
+                    .then(|| Value::Array(kept.into_iter().map(|x| x.unwrap_or(Value::Null)).collect()))
+            }
+            _ => None,
+        }
+    }
+    fn map(m: &Map<String, Value>) -> Option<Map<String, Value>> {
+        let mut out = Map::new();
+        for (k, v) in m {
+            if is_sensitive_key(k) {
+                if v.as_str() != Some(REDACTED) {
+                    out.insert(k.clone(), v.clone());
+                }
+            } else if let Some(inner) = value(v) {
+                out.insert(k.clone(), inner);
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+    let mut found = false;
+    let mut skeleton = super::Workflow {
+        id: wf.id.clone(),
+        workflow_type: String::new(),
+        state: wf.state,
+        steps: Vec::with_capacity(wf.steps.len()),
+        params: map(&wf.params).inspect(|_| found = true).unwrap_or_default(),
+        created_at: String::new(),
+        updated_at: String::new(),
+        approved_by: String::new(),
+        diff_report: Map::new(),
+        audit_log: Vec::new(),
+        blocked_reason: String::new(),
+        rollback_results: Vec::new(),
+        created_by: String::new(),
+        authors: Vec::new(),
+    };
+    for step in &wf.steps {
+        let mut s = super::WorkflowStep::new(step.index, "", "", "", Map::new());
+        s.tool = step.tool.clone();
+        if let Some(p) = map(&step.params) {
+            s.params = p;
+            found = true;
+        }
+        if let Some(p) = map(&step.rollback_params) {
+            s.rollback_params = p;
+            found = true;
+        }
+        skeleton.steps.push(s);
+    }
+    found.then_some(skeleton)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +180,33 @@ mod tests {
         assert!(!is_sensitive_key("apiToken"));
         let v = json!({"a": {"password": {"nested": 1}, "b": [{"token": 5}]}, "client_secret": "x"});
         assert_eq!(redact_value(&v), json!({"a": {"password": "***", "b": [{"token": "***"}]}, "client_secret": "x"}));
+    }
+
+    #[test]
+    fn a_skeleton_of_secrets_gives_them_back() {
+        use crate::record::{load::workflow_from_value, Workflow};
+        let wf: Workflow = workflow_from_value(json!({
+            "id": "wf-1", "workflow_type": "t", "state": "pending", "created_at": "", "updated_at": "",
+            "params": {"token": "tok", "plain": 1},
+            "steps": [
+                {"index": 0, "action": "a", "skill": "aiops", "tool": "t0", "params": {"x": 1}},
+                {"index": 1, "action": "a", "skill": "aiops", "tool": "t1",
+                 "params": {"list": [{"a": 1}, {"password": "p"}], "pwd": "***"},
+                 "rollback_params": {"creds": {"secret": "s"}}}
+            ]
+        }))
+        .unwrap();
+        let skeleton = secrets_only(&wf).expect("secrets found");
+        assert_eq!(skeleton.steps[0].params, Map::new());
+        assert_eq!(Value::Object(skeleton.steps[1].params.clone()), json!({"list": [null, {"password": "p"}]}));
+        let mut fresh = workflow_from_value(serde_json::from_str(&wf.to_db_json()).unwrap()).unwrap();
+        assert_ne!(fresh, wf);
+        restore_secrets(&mut fresh, &skeleton);
+        assert_eq!(fresh, wf);
+        let mut plain = wf.clone();
+        plain.params.remove("token");
+        plain.steps.truncate(1);
+        assert!(secrets_only(&plain).is_none());
     }
 
     #[test]

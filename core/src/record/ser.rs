@@ -91,7 +91,7 @@ impl Serialize for WorkflowSer<'_> {
         st.serialize_field("updated_at", &wf.updated_at)?;
         st.serialize_field("approved_by", &wf.approved_by)?;
         st.serialize_field("diff_report", &MapSer { m: &wf.diff_report, redact })?;
-        st.serialize_field("audit_log", &wf.audit_log)?;
+        st.serialize_field("audit_log", &AuditLogSer { log: &wf.audit_log, redact })?;
         st.serialize_field("blocked_reason", &wf.blocked_reason)?;
         st.serialize_field("rollback_results", &ValuesSer { items: &wf.rollback_results, redact })?;
         st.serialize_field("created_by", &wf.created_by)?;
@@ -100,8 +100,41 @@ impl Serialize for WorkflowSer<'_> {
     }
 }
 
+/// An audit entry; an entry kept in its stored shape is redacted like any other object.
+struct AuditSer<'a> {
+    e: &'a AuditEntry,
+    redact: bool,
+}
+
+struct AuditLogSer<'a> {
+    log: &'a [AuditEntry],
+    redact: bool,
+}
+
+impl Serialize for AuditLogSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.log.len()))?;
+        for e in self.log {
+            seq.serialize_element(&AuditSer { e, redact: self.redact })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for AuditSer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.e.stored {
+            Some(m) => MapSer { m, redact: self.redact }.serialize(s),
+            None => self.e.serialize(s),
+        }
+    }
+}
+
 impl Serialize for AuditEntry {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if let Some(m) = &self.stored {
+            return m.serialize(s);
+        }
         let mut st = s.serialize_struct("AuditEntry", 3)?;
         st.serialize_field("ts", &self.ts)?;
         st.serialize_field("action", &self.action)?;
@@ -178,7 +211,7 @@ impl DbJsonCache {
         let rebuild = changed.all || self.steps.len() != wf.steps.len() || self.audit.len() > wf.audit_log.len();
         if rebuild {
             self.steps = wf.steps.iter().map(|step| to_db_json(&StepSer { step, redact: true })).collect();
-            self.audit = wf.audit_log.iter().map(to_db_json).collect();
+            self.audit = wf.audit_log.iter().map(|e| to_db_json(&AuditSer { e, redact: true })).collect();
         } else {
             for &p in &changed.steps {
                 if let Some(step) = wf.steps.get(p) {
@@ -187,7 +220,7 @@ impl DbJsonCache {
             }
             let from = changed.audit_from.min(self.audit.len());
             self.audit.truncate(from);
-            self.audit.extend(wf.audit_log[from..].iter().map(to_db_json));
+            self.audit.extend(wf.audit_log[from..].iter().map(|e| to_db_json(&AuditSer { e, redact: true })));
         }
         let field = |out: &mut String, key: &str, value: String| {
             out.push_str(", \"");

@@ -10,6 +10,29 @@ pub struct AuditEntry {
     pub ts: String,
     pub action: String,
     pub detail: String,
+    /// The entry exactly as it was stored when it is not the plain `{ts, action, detail}`
+    /// of strings (an embedder added a key, or wrote a number): it is written back as it
+    /// was, so nothing a host put there is lost. `ts`/`action`/`detail` are then its text.
+    pub stored: Option<Map<String, Value>>,
+}
+
+impl AuditEntry {
+    pub fn new(ts: impl Into<String>, action: impl Into<String>, detail: impl Into<String>) -> Self {
+        AuditEntry { ts: ts.into(), action: action.into(), detail: detail.into(), stored: None }
+    }
+
+    /// An entry from any JSON object: the plain shape is kept as three strings, any other
+    /// shape as it is.
+    pub fn from_object(m: Map<String, Value>) -> Self {
+        let plain = m.len() == 3
+            && m.keys().map(String::as_str).eq(["ts", "action", "detail"])
+            && m.values().all(Value::is_string);
+        let text = |k: &str| m.get(k).map(crate::pyfmt::py_str).unwrap_or_default();
+        if plain {
+            return AuditEntry::new(text("ts"), text("action"), text("detail"));
+        }
+        AuditEntry { ts: text("ts"), action: text("action"), detail: text("detail"), stored: Some(m) }
+    }
 }
 
 /// A workflow record. Field order is upstream's `asdict` order (spec §1.3).
@@ -68,7 +91,7 @@ impl Workflow {
     /// Appends an audit entry and bumps `updated_at` (the only thing that bumps it).
     pub fn log(&mut self, env: &Env, action: &str, detail: impl Into<String>) {
         let ts = env.iso_now();
-        self.audit_log.push(AuditEntry { ts: ts.clone(), action: action.into(), detail: detail.into() });
+        self.audit_log.push(AuditEntry::new(ts.clone(), action, detail));
         self.updated_at = ts;
     }
 
