@@ -214,7 +214,7 @@ impl Session {
     }
 
     fn run<'py>(&mut self, py: Python<'py>) -> PyResult<Answer<'py>> {
-        self.step(py, |wf, env, o| engine::run(wf, env, o))
+        self.step(py, engine::run)
     }
 
     fn approve<'py>(
@@ -227,7 +227,7 @@ impl Session {
     }
 
     fn rollback<'py>(&mut self, py: Python<'py>) -> PyResult<Answer<'py>> {
-        self.step(py, |wf, env, o| engine::rollback(wf, env, o))
+        self.step(py, engine::rollback)
     }
 
     fn cancel<'py>(&mut self, py: Python<'py>, reason: &str) -> PyResult<Answer<'py>> {
