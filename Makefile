@@ -80,18 +80,19 @@ install-wheel: wheel
 # Our own pytest suite: the scenario corpus through the Python API, the SQLite store, the
 # MCP server over stdio with the official client, --dispatch with real child servers, the CLI.
 test-python: install-wheel $(UPSTREAM_VENV)/.installed
-	cd tests/python && PILOT_UPSTREAM_PYTHON=$(abspath $(UPSTREAM_VENV))/bin/python \
+	cd tests/python && PILOT_UPSTREAM_PYTHON=$(abspath $(UPSTREAM_VENV))/bin/python VMWARE_PILOT_VERIFY_ROWS=1 \
 		$(abspath $(PY)) -m pytest -q -p no:cacheprovider .
 
 # Upstream 2.4.0's own test suite against our wheel. A ratchet: 637 is every upstream test
 # that can pass for an installed package (the other 23 read upstream's source tree).
 UPSTREAM_MIN_PASS ?= 637
 test-upstream-suite: install-wheel
-	tests/conformance/upstream-suite --python $(abspath $(PY)) --min-pass $(UPSTREAM_MIN_PASS) \
+	VMWARE_PILOT_VERIFY_ROWS=1 tests/conformance/upstream-suite --python $(abspath $(PY)) --min-pass $(UPSTREAM_MIN_PASS) \
 		--report $(abspath target/upstream-suite.md)
 
 bench-python: install-wheel $(UPSTREAM_VENV)/.installed
 	$(PY) benches/python_lifecycle.py --ours $(PY) --upstream $(UPSTREAM_VENV)/bin/python
+	$(PY) benches/python_memory.py --ours $(PY) --upstream $(UPSTREAM_VENV)/bin/python
 
 # A portable manylinux2014 wheel for distribution (zig as the linker).
 dist: python-env

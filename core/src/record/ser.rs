@@ -236,7 +236,7 @@ impl DbJsonCache {
         field(&mut out, "workflow_type", to_db_json(&wf.workflow_type));
         field(&mut out, "state", to_db_json(wf.state.as_str()));
         out.push_str(", \"steps\": [");
-        out.push_str(&self.steps.join(", "));
+        push_joined(&mut out, &self.steps);
         out.push(']');
         field(&mut out, "params", to_db_json(&MapSer { m: &wf.params, redact: true }));
         field(&mut out, "created_at", to_db_json(&wf.created_at));
@@ -244,7 +244,7 @@ impl DbJsonCache {
         field(&mut out, "approved_by", to_db_json(&wf.approved_by));
         field(&mut out, "diff_report", to_db_json(&MapSer { m: &wf.diff_report, redact: true }));
         out.push_str(", \"audit_log\": [");
-        out.push_str(&self.audit.join(", "));
+        push_joined(&mut out, &self.audit);
         out.push(']');
         field(&mut out, "blocked_reason", to_db_json(&wf.blocked_reason));
         field(&mut out, "rollback_results", to_db_json(&ValuesSer { items: &wf.rollback_results, redact: true }));
@@ -252,5 +252,15 @@ impl DbJsonCache {
         field(&mut out, "authors", to_db_json(&wf.authors));
         out.push('}');
         out
+    }
+}
+
+/// `parts` joined by `", "`, written straight into `out` (no intermediate string).
+fn push_joined(out: &mut String, parts: &[String]) {
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(part);
     }
 }

@@ -64,6 +64,22 @@ def _get_executor() -> WorkflowExecutor:
     return server._get_executor()
 
 
+def _save_new(store: WorkflowStore, wf: Any) -> None:
+    """Stores a workflow just created. Ids carry 24 random bits per second, so two creations
+    can draw the same one: the store refuses to replace the stored workflow, and the new one
+    takes a fresh id instead (it has not been shown to anyone yet)."""
+    from vmware_pilot.models import WorkflowExistsError, new_workflow_id
+
+    create = getattr(store, "create", store.save)  # an embedder's stand-in store has only save()
+    for _ in range(8):
+        try:
+            create(wf)
+            return
+        except WorkflowExistsError:
+            wf.id = new_workflow_id()
+    create(wf)
+
+
 #: The longest file name most filesystems take (bytes), ``.yaml`` included.
 _NAME_MAX = 255
 

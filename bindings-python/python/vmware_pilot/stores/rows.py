@@ -125,13 +125,20 @@ class RowStore:
         """Stores ``wf`` (rendered whole from the object)."""
         self._store(wf, _native.render_row(wf))
 
-    def _store(self, wf: Any, row: Row) -> None:
+    def create(self, wf: Any) -> None:
+        """Stores a workflow that must be new: refused (``WorkflowExistsError``, nothing
+        written) when its id is stored already, whatever this store read before."""
+        self._store(wf, _native.render_row(wf), new=True)
+
+    def _store(self, wf: Any, row: Row, new: bool = False) -> None:
         """Stores ``row``, the rendering of ``wf``; see the module's docstring for which write
         it is. Raises ``WorkflowConflictError`` / ``WorkflowExistsError`` (nothing written)."""
         data, wf_id = row[2], row[5]
-        base = _revision(wf)
+        base = None if new else _revision(wf)
         try:
-            if base is not None:
+            if new:
+                outcome = "ok" if self._db_insert(row) else "other"
+            elif base is not None:
                 outcome = self._db_replace(row, base, None)
             else:
                 with self._lock:

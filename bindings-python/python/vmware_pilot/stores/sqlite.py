@@ -7,9 +7,11 @@ SQL on the same table. Beyond upstream:
 
 * Errors say what happened — locked, disk full, read-only, damaged — and that nothing was
   changed (``WorkflowStoreError``), instead of a bare ``OperationalError``.
-* A connection per thread is kept open (a run saves at every step), but the WAL never holds
-  more disk than upstream's close-after-every-write does for long: it is truncated after
-  checkpoints, and a write that finds the disk full checkpoints and tries once more.
+* A connection per thread is kept open (a run saves at every step). Its WAL is bounded (cut
+  back after checkpoints); when the disk runs low on space the connection is closed after
+  every commit (the WAL goes with it), so a nearly full disk holds no more than upstream's
+  close-after-every-write; a write that still finds the disk full closes the connection
+  (folding the WAL away) and tries once more.
 * A database that held workflows and is found emptied (truncated to 0 bytes, or empty with
   a WAL beside it) is refused with a message, never opened as an empty store. A small marker
   file beside it (``workflows.db-pilot``) remembers that it held rows.
@@ -41,15 +43,21 @@ CREATE TABLE IF NOT EXISTS workflows (
 )
 """
 
-_UPDATE = (
-    "UPDATE workflows SET type = ?, state = ?, data = ?, created_at = ?, updated_at = ? "
-    "WHERE id = ? AND data = ?"
-)
-_UPDATE_COPY = _UPDATE + " AND created_at = ?"
+# A replace is a compare-and-swap: the old row goes only if it is still the one this copy
+# derives from, and the new one takes its place in the same transaction. DELETE + INSERT
+# (what upstream's INSERT OR REPLACE does) rather than UPDATE: SQLite reuses the freed pages
+# at once, where an UPDATE of a grown row needs room for both copies — on a nearly full disk
+# that is the difference between running on and failing.
+_DELETE_IF = "DELETE FROM workflows WHERE id = ? AND data = ?"
+_DELETE_IF_COPY = _DELETE_IF + " AND created_at = ?"
 _INSERT = "INSERT INTO workflows (type, state, data, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?)"
 
-#: The WAL file is cut back to this size after a checkpoint.
-_WAL_KEEP_BYTES = 1 << 20
+#: The WAL file is cut back to this size after a checkpoint. (Smaller limits cost ~50 %
+#: more per commit: the file is cut and grown again at every checkpoint.)
+_WAL_KEEP_BYTES = 16 << 20
+#: Below this much free disk space, the connection is closed after every commit — upstream's
+#: footprint (it closes the database after every write, which removes the WAL).
+_LOW_SPACE_BYTES = 64 << 20
 
 
 def _from_json(data: str, secrets: Any = None) -> Any:
@@ -178,6 +186,13 @@ class WorkflowStore(RowStore):
                 self._open.append(conn)
         return conn
 
+    def _low_on_space(self) -> bool:
+        try:
+            st = os.statvfs(self._path.parent)
+        except OSError:
+            return False
+        return st.f_bavail * st.f_frsize < _LOW_SPACE_BYTES
+
     def _drop_conn(self) -> None:
         """Forgets this thread's connection after an error (the next call opens a new one)."""
         conn = getattr(self._local, "conn", None)
@@ -203,22 +218,24 @@ class WorkflowStore(RowStore):
         self._local = threading.local()
 
     def _write(self, work: Any) -> Any:
-        """Runs ``work(conn)`` in one transaction. A full disk is met once by folding the WAL
-        back into the database (freeing its space) and trying again."""
+        """Runs ``work(conn)`` in one transaction. A full disk is met once by closing the
+        connection — the last close folds the WAL into the database and removes it — and
+        trying again on a new one."""
         for attempt in (1, 2):
             conn = self._conn()
             try:
                 with conn:
-                    return work(conn)
+                    done = work(conn)
+                if self._low_on_space():
+                    # close, as upstream does after every write: the last close folds the WAL
+                    # into the database and removes the WAL and shared-memory files
+                    self._drop_conn()
+                return done
             except sqlite3.Error as exc:
+                self._drop_conn()
                 full = (getattr(exc, "sqlite_errorname", "") or "").startswith("SQLITE_FULL")
                 if full and attempt == 1:
-                    try:
-                        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                        continue
-                    except sqlite3.Error:
-                        pass
-                self._drop_conn()
+                    continue
                 raise _store_error(self._path, exc) from exc
         raise AssertionError("unreachable")
 
@@ -237,10 +254,11 @@ class WorkflowStore(RowStore):
     def _db_replace(self, row: Row, base: str, created_at: str | None) -> str:
         def work(conn: sqlite3.Connection) -> str:
             if created_at is None:
-                cur = conn.execute(_UPDATE, (*row, base))
+                cur = conn.execute(_DELETE_IF, (row[5], base))
             else:
-                cur = conn.execute(_UPDATE_COPY, (*row, base, created_at))
+                cur = conn.execute(_DELETE_IF_COPY, (row[5], base, created_at))
             if cur.rowcount:
+                conn.execute(_INSERT, row)
                 return "ok"
             stored = conn.execute("SELECT data, created_at FROM workflows WHERE id = ?", (row[5],)).fetchone()
             if stored is None:

@@ -10,7 +10,7 @@ from vmware_policy import vmware_tool
 from vmware_pilot import _native
 from vmware_pilot.approval_gate import ApprovalGateError
 from vmware_pilot.mcp_server._catalog import SKILL_CATALOG  # noqa: F401  (public name upstream)
-from vmware_pilot.mcp_server._shared import _get_store, _safe_error, _save_as_yaml, _validate_template_name, mcp
+from vmware_pilot.mcp_server._shared import _get_store, _safe_error, _save_new, _save_as_yaml, _validate_template_name, mcp
 
 logger = logging.getLogger(__name__)
 _svc = _native.service
@@ -69,7 +69,7 @@ def create_workflow(
         except ApprovalGateError as refusal:
             return refusal.payload
         store = _get_store()
-        store.save(wf)
+        _save_new(store, wf)
         if save_as_template:
             try:
                 _save_as_yaml(name, description, steps, [wf.created_by])
@@ -104,7 +104,7 @@ def design_workflow(goal: str, constraints: str = "") -> dict:
         The draft's id (state draft), the goal, the skills available, and what to do next.
     """
     wf = _svc.design(goal, constraints, _current_user())
-    _get_store().save(wf)
+    _save_new(_get_store(), wf)
     return _svc.design_response(wf)
 
 

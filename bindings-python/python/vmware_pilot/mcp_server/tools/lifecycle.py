@@ -12,7 +12,7 @@ from vmware_pilot import _native
 from vmware_pilot.approval_gate import ApprovalGateError
 from vmware_pilot.lifecycle_gate import load_for_gate
 from vmware_pilot.lifecycle_gate import refusal as gate_refusal
-from vmware_pilot.mcp_server._shared import _get_executor, _get_store, _safe_error, mcp
+from vmware_pilot.mcp_server._shared import _get_executor, _get_store, _safe_error, _save_new, mcp
 from vmware_pilot.models import Workflow
 from vmware_pilot.templates import get_all_templates
 
@@ -57,7 +57,7 @@ def create_workflow_from_template(workflow_type: str, params: dict[str, Any]) ->
         except TypeError as e:
             return _svc.bind_error(workflow_type, str(e), str(signature))
         wf = template_fn(**params)
-        _get_store().save(wf)
+        _save_new(_get_store(), wf)
         return _svc.template_created(wf)
     except ApprovalGateError as e:
         return e.payload
