@@ -179,6 +179,8 @@ function createApi(native, ensureReady) {
   const opt = (o) => (o === undefined || o === null ? {} : o);
   const env = (o) => (o.env === undefined ? null : o.env);
   const customs = (o) => (o.customTemplates === undefined ? null : o.customTemplates);
+  // one operation of the core's record API; `o` carries env, mode and preflight
+  const rec = (op, args, o) => native.recordCall(op, args, env(o), o);
 
   class Pilot {
     #native;
@@ -277,49 +279,53 @@ function createApi(native, ensureReady) {
     parseYaml: call((text) => native.parseYaml(text)),
     createFromTemplate: call((name, args, options) => {
       const o = opt(options);
-      return native.createFromTemplate(name, opt(args), env(o), customs(o));
+      return rec('create_from_template', { name, args: args ?? null, custom_templates: customs(o) }, o);
     }),
     createWorkflow: call((name, description, steps, options) =>
-      native.createWorkflow(name, description ?? '', steps, env(opt(options))),
+      rec('create_workflow', { name, description: description ?? '', steps: steps ?? null }, opt(options)),
     ),
-    designDraft: call((goal, constraints, options) => native.designDraft(goal, constraints ?? '', env(opt(options)))),
-    updateDraft: call((record, changes, options) => native.updateDraft(record, opt(changes), env(opt(options)))),
-    confirmDraft: call((record, options) => native.confirmDraft(record, env(opt(options)))),
+    designDraft: call((goal, constraints, options) =>
+      rec('design_draft', { goal, constraints: constraints ?? '' }, opt(options)),
+    ),
+    updateDraft: call((record, changes, options) => {
+      const c = opt(changes);
+      const args = { record, name: c.name ?? '', description: c.description ?? '', steps: c.steps ?? null };
+      return rec('update_draft', args, opt(options));
+    }),
+    confirmDraft: call((record, options) => rec('confirm_draft', { record }, opt(options))),
     runCheck: call((record, options) => {
       const o = opt(options);
-      return native.runCheck(record, Boolean(o.force), env(o));
+      return rec('run_check', { record, force: Boolean(o.force) }, o);
     }),
-    run: call((record, options) => {
-      const o = opt(options);
-      return native.run(record, env(o), o);
-    }),
-    report: call((record, index, outcome, options) => {
-      const o = opt(options);
-      return native.report(record, index, outcome, env(o), o);
-    }),
+    run: call((record, options) => rec('run', { record }, opt(options))),
+    report: call((record, index, outcome, options) => rec('report', { record, index, outcome }, opt(options))),
     approve: call((record, approver, options) => {
       const o = opt(options);
-      return native.approve(record, approver ?? '', Boolean(o.acknowledgeNotExecuted), env(o), o);
+      const args = {
+        record,
+        approver: approver ?? '',
+        acknowledge_not_executed: Boolean(o.acknowledgeNotExecuted),
+        hold: Boolean(o.hold),
+        approve_mode: o.approveMode ?? null,
+      };
+      return rec('approve', args, o);
     }),
-    rollback: call((record, options) => {
-      const o = opt(options);
-      return native.rollback(record, env(o), o);
-    }),
-    cancel: call((record, reason, options) => native.cancel(record, reason ?? '', env(opt(options)))),
+    rollback: call((record, options) => rec('rollback', { record }, opt(options))),
+    cancel: call((record, reason, options) => rec('cancel', { record, reason: reason ?? '' }, opt(options))),
     rollbackPreview: call((record, options) =>
-      native.rollbackPreview(record, Boolean(opt(options).acknowledgeUnknownEffects)),
+      rec('rollback_preview', { record, acknowledge_unknown_effects: Boolean(opt(options).acknowledgeUnknownEffects) }, {}),
     ),
     cancelPreview: call((record, options) =>
-      native.cancelPreview(record, Boolean(opt(options).acknowledgeUnknownEffects)),
+      rec('cancel_preview', { record, acknowledge_unknown_effects: Boolean(opt(options).acknowledgeUnknownEffects) }, {}),
     ),
-    radiusRefusal: call((verb, record, radius) => native.radiusRefusal(verb, record, radius)),
-    review: call((record) => native.review(record)),
-    gateViolations: call((record) => native.gateViolations(record)),
-    status: call((record) => native.status(record)),
-    loadRecord: call((record) => native.loadRecord(record)),
-    storedText: call((record) => native.storedText(record)),
-    fromStoredText: call((text) => native.fromStoredText(text)),
-    redacted: call((record) => native.redacted(record)),
+    radiusRefusal: call((verb, record, radius) => rec('radius_refusal', { verb, record, radius }, {})),
+    review: call((record) => rec('review', { record }, {})),
+    gateViolations: call((record) => rec('gate_violations', { record }, {})),
+    status: call((record) => rec('status', { record }, {})),
+    loadRecord: call((record) => rec('load_record', { record }, {})),
+    storedText: call((record) => rec('stored_text', { record }, {})),
+    fromStoredText: call((text) => rec('from_stored_text', { text }, {})),
+    redacted: call((record) => rec('redacted', { record }, {})),
   };
 }
 

@@ -323,20 +323,27 @@ export type PilotErrorCode =
   | 'already_exists'
   | 'invalid_record'
   | 'storage'
+  | 'record_damaged'
+  | 'record_unreadable'
   | 'run_cancelled'
   | 'run_bad_state'
+  | 'gate_missing'
+  | 'review_blocked'
   | 'handed_out'
   | 'preflight_refused'
   | 'not_awaiting_approval'
   | 'approver_required'
-  | 'unrun_before_gate'
+  | 'approver_not_caller'
   | 'approval_refused'
+  | 'unrun_before_gate'
   | 'rollback_bad_state'
   | 'cancel_terminal'
+  | 'radius_refused'
   | 'report_not_running'
   | 'report_unknown_step'
   | 'not_a_draft'
   | 'draft_has_no_steps'
+  | 'approval_gate'
   | 'ref_malformed'
   | 'ref_not_integer'
   | 'ref_out_of_range'
@@ -351,10 +358,6 @@ export type PilotErrorCode =
   | 'template_bind'
   | 'template_argument'
   | 'template_definition'
-  | 'approval_gate'
-  | 'invalid_template_name'
-  | 'run_refused'
-  | 'radius_refused'
   | 'not_ready'
   | 'internal';
 
@@ -537,12 +540,12 @@ export function updateDraft(
 ): WorkflowRecord;
 export function confirmDraft(record: WorkflowRecord, options?: CallOptions): WorkflowRecord;
 
-/** run_workflow's checks: `refusal` is null when the run may go ahead; a forced run is
- * recorded in the returned record's audit log. */
+/** run_workflow's checks: `refusal` (and its `code`) are null when the run may go ahead; a
+ * forced run is recorded in the returned record's audit log. */
 export function runCheck(
   record: WorkflowRecord,
   options?: CallOptions & { force?: boolean },
-): { record: WorkflowRecord; refusal: JsonObject | null };
+): { record: WorkflowRecord; refusal: JsonObject | null; code: ErrorCode | null };
 export function run(record: WorkflowRecord, options?: TransitionOptions): Transition;
 export function report(
   record: WorkflowRecord,

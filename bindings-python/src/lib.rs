@@ -9,6 +9,7 @@ mod engine;
 mod env;
 mod errors;
 mod model;
+mod ops;
 mod records;
 mod records_api;
 mod safety;
@@ -84,26 +85,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(service::design, &svc)?,
         wrap_pyfunction!(service::design_response, &svc)?,
         wrap_pyfunction!(service::draft_refusal, &svc)?,
-        wrap_pyfunction!(service::update_draft, &svc)?,
-        wrap_pyfunction!(service::update_draft_response, &svc)?,
         wrap_pyfunction!(service::confirm_draft, &svc)?,
         wrap_pyfunction!(service::confirmed, &svc)?,
         wrap_pyfunction!(service::yaml_steps, &svc)?,
         wrap_pyfunction!(service::template_created, &svc)?,
         wrap_pyfunction!(service::bind_error, &svc)?,
-        wrap_pyfunction!(service::template_error_hint, &svc)?,
-        wrap_pyfunction!(service::run_check, &svc)?,
-        wrap_pyfunction!(service::unknown_status_refusal, &svc)?,
-        wrap_pyfunction!(service::approver_for_caller, &svc)?,
-        wrap_pyfunction!(service::rollback_preview, &svc)?,
-        wrap_pyfunction!(service::cancel_preview, &svc)?,
-        wrap_pyfunction!(service::rollback_result, &svc)?,
-        wrap_pyfunction!(service::cancel_result, &svc)?,
     ] {
         svc.add_function(f)?;
     }
     m.add_submodule(&svc)?;
     dispatch::register(m)?;
     records_api::register(m)?;
+    ops::register(m)?;
     Ok(())
 }

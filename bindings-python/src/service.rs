@@ -3,7 +3,7 @@
 use pyo3::prelude::*;
 use serde_json::Value;
 
-use pilot_core::{engine, service};
+use pilot_core::{engine, ops as service};
 
 use crate::convert::{to_json, to_py};
 use crate::errors::to_py_err;
@@ -59,28 +59,6 @@ pub fn draft_refusal<'py>(
     r.map(|v| to_py(py, &v)).transpose()
 }
 
-#[pyfunction]
-#[pyo3(signature = (wf, name, description, steps, caller))]
-pub fn update_draft(
-    wf: &Bound<'_, PyAny>,
-    name: &str,
-    description: &str,
-    steps: Option<&Bound<'_, PyAny>>,
-    caller: &str,
-) -> PyResult<()> {
-    let py = wf.py();
-    let env = crate::env::env(py, caller);
-    let list = steps.map(steps_list).transpose()?;
-    let mut record = read_workflow(wf)?;
-    engine::update_draft(&mut record, &env, name, description, list.as_deref()).map_err(|e| to_py_err(py, e))?;
-    write_back(wf, &record, &Changes::whole())
-}
-
-#[pyfunction]
-pub fn update_draft_response<'py>(py: Python<'py>, wf: Record) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, &service::update_draft_response(&wf.0))
-}
-
 /// Confirms the draft; returns upstream's refusal dict, or None when confirmed.
 #[pyfunction]
 pub fn confirm_draft<'py>(wf: &Bound<'py, PyAny>, caller: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -119,77 +97,4 @@ pub fn bind_error<'py>(
     signature: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     to_py(py, &service::bind_error_response(workflow_type, message, signature))
-}
-
-#[pyfunction]
-pub fn template_error_hint() -> &'static str {
-    service::template_error_hint()
-}
-
-/// `run_workflow`'s checks: `("refused", answer)` or `("go", forced)`.
-#[pyfunction]
-pub fn run_check<'py>(wf: &Bound<'py, PyAny>, force: bool) -> PyResult<(String, Bound<'py, PyAny>)> {
-    let py = wf.py();
-    let env = crate::env::env(py, "");
-    let mut record = read_workflow(wf)?;
-    Ok(match service::run_check(&mut record, force, &env) {
-        service::RunCheck::Refused(v) => ("refused".into(), to_py(py, &v)?),
-        service::RunCheck::Go { forced } => {
-            if forced {
-                write_back(wf, &record, &Changes::whole())?;
-            }
-            ("go".into(), to_py(py, &Value::Bool(forced))?)
-        }
-    })
-}
-
-/// The refusal for running or approving a record with a step status Pilot does not know, or None.
-#[pyfunction]
-pub fn unknown_status_refusal<'py>(py: Python<'py>, wf: Record, verb: &str) -> PyResult<Bound<'py, PyAny>> {
-    match service::unknown_status_refusal(&wf.0, verb) {
-        Some(v) => to_py(py, &v),
-        None => Ok(py.None().into_bound(py)),
-    }
-}
-
-/// `(True, approver)` or `(False, refusal)`.
-#[pyfunction]
-#[pyo3(signature = (approver, caller = None))]
-pub fn approver_for_caller<'py>(
-    py: Python<'py>,
-    approver: &str,
-    caller: Option<&str>,
-) -> PyResult<(bool, Bound<'py, PyAny>)> {
-    Ok(match service::approver_for_caller(approver, caller) {
-        Ok(a) => (true, to_py(py, &Value::from(a))?),
-        Err(v) => (false, to_py(py, &v)?),
-    })
-}
-
-#[pyfunction]
-pub fn rollback_preview<'py>(py: Python<'py>, wf: Record, ack: bool) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, &service::rollback_preview(&wf.0, ack))
-}
-
-#[pyfunction]
-pub fn cancel_preview<'py>(py: Python<'py>, wf: Record, ack: bool) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, &service::cancel_preview(&wf.0, ack))
-}
-
-#[pyfunction]
-pub fn rollback_result<'py>(
-    py: Python<'py>,
-    result: &Bound<'py, PyAny>,
-    radius: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, &service::rollback_result(to_json(result)?, to_json(radius)?))
-}
-
-#[pyfunction]
-pub fn cancel_result<'py>(
-    py: Python<'py>,
-    result: &Bound<'py, PyAny>,
-    radius: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, &service::cancel_result(to_json(result)?, to_json(radius)?))
 }

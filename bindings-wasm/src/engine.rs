@@ -3,14 +3,14 @@
 //! before acting on the checkpoint.
 
 use js_sys::{Function, Reflect};
-use pilot_core::engine::{self, Mode, Options, Reported, Transition};
+use pilot_core::engine::{Mode, Options, Reported};
 use pilot_core::host;
 use pilot_core::record::{workflow_from_value, Workflow};
-use pilot_core::{Env, PilotError, WorkflowStep};
-use serde_json::{json, Value};
+use pilot_core::{Env, WorkflowStep};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{from_js, record_js, str_field, to_js};
+use crate::convert::{from_js, to_js};
 use crate::errors;
 
 /// The environment: `{nowMicros?, utcOffsetSeconds?, entropy?, caller?}`; what is missing
@@ -21,14 +21,6 @@ pub fn env_from(v: &JsValue) -> Result<Env, JsValue> {
 
 pub fn record_from(v: &JsValue) -> Result<Workflow, JsValue> {
     workflow_from_value(from_js(v)?).map_err(|e| errors::to_js(&e))
-}
-
-/// A step list argument: an array of step objects.
-pub fn step_list(v: &JsValue) -> Result<Vec<Value>, JsValue> {
-    match from_js(v)? {
-        Value::Array(list) => Ok(list),
-        _ => Err(errors::invalid("steps must be an array of step objects ({action, skill, tool, params, ...})")),
-    }
 }
 
 /// A step index from JS (a number): a whole number, in range.
@@ -90,178 +82,24 @@ pub fn strip_functions(options: &JsValue) -> JsValue {
     copy.into()
 }
 
-/// `{record, checkpoint, response}` of a transition.
-pub fn stepped(wf: &Workflow, out: Result<Transition, PilotError>) -> Result<JsValue, JsValue> {
-    let t = out.map_err(|e| errors::to_js(&e))?;
-    to_js(&host::stepped_value(wf, &t))
-}
-
 /// A reported outcome (see `pilot_core::host::reported_from_value`).
 pub fn reported_from(v: &Value) -> Result<Reported, JsValue> {
     host::reported_from_value(v).map_err(|e| errors::to_js(&e))
 }
 
-#[wasm_bindgen(js_name = run)]
-pub fn run(record: JsValue, env: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let mut wf = record_from(&record)?;
-    let env = env_from(&env)?;
-    let out = with_options(&options, |o| engine::run(&mut wf, &env, o))?;
-    stepped(&wf, out)
-}
-
-#[wasm_bindgen(js_name = report)]
-pub fn report(
-    record: JsValue,
-    index: f64,
-    outcome: JsValue,
-    env: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let mut wf = record_from(&record)?;
-    let env = env_from(&env)?;
-    let reported = reported_from(&from_js(&outcome)?)?;
-    let index = step_index(index)?;
-    let out = with_options(&options, |o| engine::report(&mut wf, &env, index, reported, o))?;
-    stepped(&wf, out)
-}
-
-/// Approves the pending gate. `options.approveMode` ("others", "any" or "none") applies
-/// separation of duties to `approver` (without it no role check is made); `options.hold`
-/// records the approval and stops (checkpoint `approved`, the workflow `pending` again).
-#[wasm_bindgen(js_name = approve)]
-pub fn approve(
-    record: JsValue,
-    approver: &str,
-    acknowledge_not_executed: bool,
-    env: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let mut wf = record_from(&record)?;
-    let env = env_from(&env)?;
-    let spec = from_js(&strip_functions(&options))?;
-    let hold = spec.get("hold").and_then(Value::as_bool).unwrap_or(false);
-    let role = host::approve_mode_from_value(spec.get("approveMode")).map_err(|e| errors::to_js(&e))?;
-    let out =
-        with_options(&options, |o| host::approve(&mut wf, &env, approver, acknowledge_not_executed, role, hold, o))?;
-    stepped(&wf, out)
-}
-
-#[wasm_bindgen(js_name = rollback)]
-pub fn rollback(record: JsValue, env: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let mut wf = record_from(&record)?;
-    let env = env_from(&env)?;
-    let out = with_options(&options, |o| engine::rollback(&mut wf, &env, o))?;
-    stepped(&wf, out)
-}
-
-#[wasm_bindgen(js_name = cancel)]
-pub fn cancel(record: JsValue, reason: &str, env: JsValue) -> Result<JsValue, JsValue> {
-    let mut wf = record_from(&record)?;
-    let env = env_from(&env)?;
-    let out = engine::cancel(&mut wf, &env, reason);
-    stepped(&wf, out)
-}
-
-/// `{record, refusal?}`: run_workflow's checks (a custom workflow's missing gate, blocking
-/// review findings unless `force`); a forced run is written into the returned record.
-#[wasm_bindgen(js_name = runCheck)]
-pub fn run_check(record: JsValue, force: bool, env: JsValue) -> Result<JsValue, JsValue> {
-    let mut wf = record_from(&record)?;
-    let env = env_from(&env)?;
-    let refusal = match pilot_core::service::run_check(&mut wf, force, &env) {
-        pilot_core::service::RunCheck::Refused(v) => v,
-        pilot_core::service::RunCheck::Go { .. } => Value::Null,
+/// One operation of the core's record API (`pilot_core::ops::record_api`): `args` is an
+/// object of the operation's arguments (snake_case, as the core names them), `env` the
+/// environment, `options` `{mode?, preflight?}`.
+#[wasm_bindgen(js_name = recordCall)]
+pub fn record_call(op: &str, args: JsValue, env: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let args = match from_js(&args)? {
+        Value::Object(m) => m,
+        Value::Null => Default::default(),
+        _ => return Err(errors::invalid("the arguments are an object")),
     };
-    to_js(&json!({"record": pilot_core::record::Live(&wf), "refusal": refusal}))
-}
-
-#[wasm_bindgen(js_name = review)]
-pub fn review(record: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&pilot_core::safety::review::review(&record_from(&record)?))
-}
-
-/// `{action: "preview", workflow_id, blast_radius, hint}`: what a rollback would do.
-#[wasm_bindgen(js_name = rollbackPreview)]
-pub fn rollback_preview(record: JsValue, acknowledge_unknown_effects: bool) -> Result<JsValue, JsValue> {
-    to_js(&pilot_core::service::rollback_preview(&record_from(&record)?, acknowledge_unknown_effects))
-}
-
-#[wasm_bindgen(js_name = cancelPreview)]
-pub fn cancel_preview(record: JsValue, acknowledge_unknown_effects: bool) -> Result<JsValue, JsValue> {
-    to_js(&pilot_core::service::cancel_preview(&record_from(&record)?, acknowledge_unknown_effects))
-}
-
-/// The refusal for acting on a preview (`verb`: "roll back" or "cancel"), or null.
-#[wasm_bindgen(js_name = radiusRefusal)]
-pub fn radius_refusal(verb: &str, record: JsValue, radius: JsValue) -> Result<JsValue, JsValue> {
-    let r = pilot_core::safety::blast::radius_refusal(verb, &record_from(&record)?, &from_js(&radius)?);
-    to_js(&r.unwrap_or(Value::Null))
-}
-
-#[wasm_bindgen(js_name = gateViolations)]
-pub fn gate_violations(record: JsValue) -> Result<JsValue, JsValue> {
-    let v: Vec<Value> =
-        pilot_core::safety::gate::gate_violations(&record_from(&record)?).iter().map(|g| g.to_value()).collect();
-    to_js(&v)
-}
-
-#[wasm_bindgen(js_name = createWorkflow)]
-pub fn create_workflow(name: &str, description: &str, steps: JsValue, env: JsValue) -> Result<JsValue, JsValue> {
     let env = env_from(&env)?;
-    let Value::Array(list) = from_js(&steps)? else {
-        return Err(errors::invalid("steps must be an array of step objects"));
-    };
-    let wf =
-        pilot_core::service::create_custom_workflow(&env, name, description, &list).map_err(|e| errors::to_js(&e))?;
-    record_js(&wf)
-}
-
-#[wasm_bindgen(js_name = designDraft)]
-pub fn design_draft(goal: &str, constraints: &str, env: JsValue) -> Result<JsValue, JsValue> {
-    record_js(&engine::design_draft(&env_from(&env)?, goal, constraints))
-}
-
-#[wasm_bindgen(js_name = updateDraft)]
-pub fn update_draft(record: JsValue, changes: JsValue, env: JsValue) -> Result<JsValue, JsValue> {
-    let mut wf = record_from(&record)?;
-    let env = env_from(&env)?;
-    let c = from_js(&changes)?;
-    let steps = c.get("steps").and_then(Value::as_array).cloned();
-    engine::update_draft(&mut wf, &env, &str_field(&c, "name"), &str_field(&c, "description"), steps.as_deref())
-        .map_err(|e| errors::to_js(&e))?;
-    record_js(&wf)
-}
-
-#[wasm_bindgen(js_name = confirmDraft)]
-pub fn confirm_draft(record: JsValue, env: JsValue) -> Result<JsValue, JsValue> {
-    let mut wf = record_from(&record)?;
-    engine::confirm_draft(&mut wf, &env_from(&env)?).map_err(|e| errors::to_js(&e))?;
-    record_js(&wf)
-}
-
-/// Reads a record (validates it; older rows are upgraded, pre-2.0 tool names translated).
-#[wasm_bindgen(js_name = loadRecord)]
-pub fn load_record(record: JsValue) -> Result<JsValue, JsValue> {
-    record_js(&record_from(&record)?)
-}
-
-/// The text vmware-pilot 2.4.0 stores for this record (redacted `json.dumps` bytes).
-#[wasm_bindgen(js_name = storedText)]
-pub fn stored_text(record: JsValue) -> Result<String, JsValue> {
-    Ok(record_from(&record)?.to_db_json())
-}
-
-/// A record from the stored text (`workflows.db`'s `data` column).
-#[wasm_bindgen(js_name = fromStoredText)]
-pub fn from_stored_text(text: &str) -> Result<JsValue, JsValue> {
-    let wf = pilot_core::record::workflow_from_json(text).map_err(|e| errors::to_js(&e))?;
-    record_js(&wf)
-}
-
-/// The record with every secret masked (what may leave the process).
-#[wasm_bindgen(js_name = redacted)]
-pub fn redacted(record: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&serde_json::to_value(pilot_core::record::Persisted(&record_from(&record)?)).unwrap_or(Value::Null))
+    let out = with_options(&options, |o| pilot_core::ops::record_api::call(op, &args, &env, o))?;
+    to_js(&out.map_err(|e| errors::to_js(&e))?)
 }
 
 #[wasm_bindgen(js_name = skillCatalog)]

@@ -2,10 +2,11 @@
 //! transition is saved (with the revision it replaces) before its checkpoint is returned, so
 //! a step is stored `running` before the host is asked to perform it.
 
-use pilot_core::engine::{self, Transition};
+use pilot_core::engine::{self, Options};
+use pilot_core::ops::{self, hosts::DriverHost, ApproveArgs, ApproverCheck, Undo};
 use pilot_core::safety::roles::ApproveMode;
-use pilot_core::storage::{Approval, Driver, ListFilter, MemoryStore};
-use pilot_core::{host, service, Env, PilotError, Workflow};
+use pilot_core::storage::{Driver, ListFilter, MemoryStore};
+use pilot_core::{host, Env, PilotError, Workflow};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
@@ -27,24 +28,12 @@ fn thrown(e: PilotError) -> JsValue {
     errors::to_js(&e)
 }
 
-/// A Pilot transition (`pilot_core::host::summary_value`): the record stays in the store.
-fn answer(wf: &Workflow, t: &Transition) -> Result<JsValue, JsValue> {
-    to_js(&host::summary_value(wf, t))
-}
-
-/// A summary with what a confirmed rollback or cancel adds to upstream's answer: its
-/// `action` label and the `blast_radius` measured before it acted.
-fn answer_with(wf: &Workflow, t: &Transition, labelled: Value) -> Result<JsValue, JsValue> {
-    let mut m = match host::summary_value(wf, t) {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
-    for key in ["action", "blast_radius"] {
-        if let Some(v) = labelled.get(key) {
-            m.insert(key.into(), v.clone());
-        }
+/// `{preview}` without `confirm`; the labelled answer with it.
+fn undo_js(out: Result<Undo, PilotError>) -> Result<JsValue, JsValue> {
+    match out.map_err(thrown)? {
+        Undo::Preview(preview) => to_js(&json!({ "preview": preview })),
+        Undo::Done(answer) => to_js(&answer),
     }
-    to_js(&m)
 }
 
 #[wasm_bindgen]
@@ -87,50 +76,55 @@ impl Pilot {
         crate::env::env(&self.caller)
     }
 
+    /// A new record made by the core's record API (`op`), stored.
+    fn create(&mut self, op: &str, args: Value) -> Result<JsValue, JsValue> {
+        let args = match args {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        let wf = ops::record_api::create(op, &args, &self.env()).map_err(thrown)?;
+        record_js(self.driver.create(wf).map_err(thrown)?)
+    }
+
     /// A workflow from a template, stored. `customTemplates`: `[{document, fileName}]`.
     #[wasm_bindgen(js_name = createFromTemplate)]
     pub fn create_from_template(&mut self, name: &str, args: JsValue, customs: JsValue) -> Result<JsValue, JsValue> {
-        let wf = crate::templates::instantiate(name, &args, &customs, &self.env())?;
-        record_js(self.driver.create(wf).map_err(thrown)?)
+        let args = json!({"name": name, "args": from_js(&args)?, "custom_templates": from_js(&customs)?});
+        self.create("create_from_template", args)
     }
 
     /// A custom workflow from step objects, stored (refused when a step needs a gate).
     #[wasm_bindgen(js_name = createWorkflow)]
     pub fn create_workflow(&mut self, name: &str, description: &str, steps: JsValue) -> Result<JsValue, JsValue> {
-        let list = crate::engine::step_list(&steps)?;
-        let wf = service::create_custom_workflow(&self.env(), name, description, &list).map_err(thrown)?;
-        record_js(self.driver.create(wf).map_err(thrown)?)
+        self.create("create_workflow", json!({"name": name, "description": description, "steps": from_js(&steps)?}))
     }
 
     /// A draft that records only the goal; `updateDraft` adds steps, `confirmDraft` freezes them.
     #[wasm_bindgen(js_name = designDraft)]
     pub fn design_draft(&mut self, goal: &str, constraints: &str) -> Result<JsValue, JsValue> {
-        let wf = engine::design_draft(&self.env(), goal, constraints);
-        record_js(self.driver.create(wf).map_err(thrown)?)
+        self.create("design_draft", json!({"goal": goal, "constraints": constraints}))
     }
 
     /// `changes`: `{name?, description?, steps?}`.
     #[wasm_bindgen(js_name = updateDraft)]
     pub fn update_draft(&mut self, id: &str, changes: JsValue) -> Result<JsValue, JsValue> {
-        let c = from_js(&changes)?;
-        let steps = match c.get("steps") {
-            None | Some(Value::Null) => None,
-            Some(Value::Array(list)) => Some(list.clone()),
-            Some(_) => return Err(errors::invalid("changes.steps must be an array of step objects")),
+        let c = match from_js(&changes)? {
+            Value::Null => Value::Object(Map::new()),
+            v @ Value::Object(_) => v,
+            _ => return Err(errors::invalid("changes is an object: {name?, description?, steps?}")),
         };
-        let env = self.env();
+        let (env, opts) = (self.env(), Options::agent());
         let (name, description) = (str_field(&c, "name"), str_field(&c, "description"));
-        let wf = self
-            .driver
-            .edit(id, |wf| engine::update_draft(wf, &env, &name, &description, steps.as_deref()))
-            .map_err(thrown)?;
-        record_js(wf)
+        let steps = c.get("steps").cloned().unwrap_or(Value::Null);
+        let mut host = DriverHost { driver: &mut self.driver, opts: &opts };
+        ops::update_draft(&mut host, id, &name, &description, &steps, &env).map_err(thrown)?;
+        record_js(self.driver.get(id).map_err(thrown)?)
     }
 
     #[wasm_bindgen(js_name = confirmDraft)]
     pub fn confirm_draft(&mut self, id: &str) -> Result<JsValue, JsValue> {
         let env = self.env();
-        let wf = self.driver.edit(id, |wf| engine::confirm_draft(wf, &env)).map_err(thrown)?;
+        let wf = self.driver.update(id, |wf| engine::confirm_draft(wf, &env)).map_err(thrown)?;
         record_js(wf)
     }
 
@@ -149,20 +143,21 @@ impl Pilot {
 
     /// get_workflow_status's answer.
     pub fn status(&mut self, id: &str) -> Result<JsValue, JsValue> {
-        to_js(&service::status_response(self.driver.get(id).map_err(thrown)?))
+        to_js(&ops::status_response(self.driver.get(id).map_err(thrown)?))
     }
 
     pub fn review(&mut self, id: &str) -> Result<JsValue, JsValue> {
         to_js(&pilot_core::safety::review::review(self.driver.get(id).map_err(thrown)?))
     }
 
-    /// Runs to the next checkpoint, after run_workflow's checks: refused with code
-    /// `run_refused` (`details` is the reason and the fix) when review finds a step that needs
-    /// a gate; `force` overrides that for built-in templates only.
+    /// Runs to the next checkpoint, after run_workflow's checks (refused with `gate_missing` or
+    /// `review_blocked` — `details` is the reason and the fix — when review finds a step that
+    /// needs a gate; `force` overrides the review for built-in templates only).
     pub fn run(&mut self, id: &str, force: bool) -> Result<JsValue, JsValue> {
         let env = self.env();
-        let out = self.options.with(|o| self.driver.run_checked(id, force, &env, o).map(|(t, wf)| answer(wf, &t)));
-        out.map_err(thrown)?
+        let out =
+            self.options.with(|o| ops::run(&mut DriverHost { driver: &mut self.driver, opts: o }, id, force, &env));
+        to_js(&out.map_err(thrown)?)
     }
 
     /// Reports the outcome of a dispatched step: `{returned}`, `{raised}`, `{unknown}`, `{toolResult}`.
@@ -170,8 +165,10 @@ impl Pilot {
         let env = self.env();
         let reported = reported_from(&from_js(&outcome)?)?;
         let index = crate::engine::step_index(index)?;
-        let out = self.options.with(|o| self.driver.report(id, index, reported, &env, o).map(|(t, wf)| answer(wf, &t)));
-        out.map_err(thrown)?
+        let out = self
+            .options
+            .with(|o| self.driver.report(id, index, reported, &env, o).map(|(t, wf)| host::summary_value(wf, &t)));
+        to_js(&out.map_err(thrown)?)
     }
 
     /// Approves the pending gate as `approver` (recorded in the audit log), under this
@@ -185,24 +182,20 @@ impl Pilot {
         hold: bool,
     ) -> Result<JsValue, JsValue> {
         let env = crate::env::env(if approver.is_empty() { &self.caller } else { approver });
-        let mode = self.approve_mode;
-        let out = self.options.with(|o| {
-            let approval = Approval { approver, mode, acknowledge_not_executed, hold };
-            let done = self.driver.approve_as(id, approval, &env, o);
-            done.map(|(t, wf)| answer(wf, &t))
-        });
-        out.map_err(thrown)?
+        let check = ApproverCheck::Mode(self.approve_mode);
+        let a = ApproveArgs { approver, caller: None, check, acknowledge_not_executed, hold };
+        let out =
+            self.options.with(|o| ops::approve(&mut DriverHost { driver: &mut self.driver, opts: o }, id, a, &env));
+        to_js(&out.map_err(thrown)?)
     }
 
-    /// Rejects the pending gate: the workflow is cancelled with `reason` (a cancel, so the
-    /// blast radius applies; no step past the gate ever runs).
+    /// Rejects the pending gate: the workflow is cancelled with `reason` (no step past the
+    /// gate ever runs); the answer's `blast_radius` says what earlier steps left in place.
     pub fn reject(&mut self, id: &str, rejecter: &str, reason: &str) -> Result<JsValue, JsValue> {
         let env = crate::env::env(if rejecter.is_empty() { &self.caller } else { rejecter });
-        let out = self
-            .driver
-            .reject(id, rejecter, reason, &env)
-            .map(|(t, wf, radius)| answer_with(wf, &t, service::cancel_result(t.response(wf), radius)));
-        out.map_err(thrown)?
+        let opts = Options::agent();
+        let out = ops::reject(&mut DriverHost { driver: &mut self.driver, opts: &opts }, id, rejecter, reason, &env);
+        to_js(&out.map_err(thrown)?)
     }
 
     /// Without `confirm`: `{preview}` (`{action: "preview", blast_radius, ...}`), nothing
@@ -210,17 +203,16 @@ impl Pilot {
     /// unmeasured effects remain, else the rollback starts (in host mode the undos come back
     /// as dispatch checkpoints).
     pub fn rollback(&mut self, id: &str, confirm: bool, acknowledge_unknown_effects: bool) -> Result<JsValue, JsValue> {
-        if !confirm {
-            let preview = service::rollback_preview(self.driver.get(id).map_err(thrown)?, acknowledge_unknown_effects);
-            return to_js(&json!({ "preview": preview }));
-        }
         let env = self.env();
-        let out = self.options.with(|o| {
-            self.driver
-                .rollback_checked(id, acknowledge_unknown_effects, &env, o)
-                .map(|(t, wf, radius)| answer_with(wf, &t, service::rollback_result(t.response(wf), radius)))
-        });
-        out.map_err(thrown)?
+        undo_js(self.options.with(|o| {
+            ops::rollback(
+                &mut DriverHost { driver: &mut self.driver, opts: o },
+                id,
+                confirm,
+                acknowledge_unknown_effects,
+                &env,
+            )
+        }))
     }
 
     /// Like `rollback`: `{preview}` without `confirm`, the cancel with it.
@@ -231,16 +223,10 @@ impl Pilot {
         confirm: bool,
         acknowledge_unknown_effects: bool,
     ) -> Result<JsValue, JsValue> {
-        if !confirm {
-            let preview = service::cancel_preview(self.driver.get(id).map_err(thrown)?, acknowledge_unknown_effects);
-            return to_js(&json!({ "preview": preview }));
-        }
         let env = self.env();
-        let out = self
-            .driver
-            .cancel_checked(id, reason, acknowledge_unknown_effects, &env)
-            .map(|(t, wf, radius)| answer_with(wf, &t, service::cancel_result(t.response(wf), radius)));
-        out.map_err(thrown)?
+        let opts = Options::agent();
+        let mut host = DriverHost { driver: &mut self.driver, opts: &opts };
+        undo_js(ops::cancel(&mut host, id, reason, confirm, acknowledge_unknown_effects, &env))
     }
 
     /// `[{id, type, state, created_at, updated_at}]`, newest first; `active` leaves out

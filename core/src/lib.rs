@@ -9,6 +9,7 @@
 //! * [`storage`] — the storage contract, an in-memory store and a driver over any store;
 //! * [`safety`] — reversibility and read-only rules;
 //! * [`catalog`] — the skill catalog and the tool-rename table;
+//! * [`ops`] — every tool-level operation, composed once over a host's load/save/act;
 //! * [`host`] — the JSON shapes bindings exchange with their callers;
 //! * [`pyfmt`] — Python's printing of values, where it shows in bytes upstream writes.
 
@@ -18,10 +19,10 @@ pub mod engine;
 pub mod env;
 pub mod error;
 pub mod host;
+pub mod ops;
 pub mod pyfmt;
 pub mod record;
 pub mod safety;
-pub mod service;
 pub mod storage;
 pub mod templates;
 

@@ -3,7 +3,7 @@
 
 use pilot_core::engine::{self, Options, Reported};
 use pilot_core::record::{Changes, Persisted};
-use pilot_core::storage::{Approval, Driver, ListFilter, MemoryStore, Storage};
+use pilot_core::storage::{Driver, ListFilter, MemoryStore, Storage};
 use pilot_core::{Checkpoint, Env, PilotError, Timestamp, Workflow, WorkflowState};
 use serde_json::{json, Value};
 
@@ -177,75 +177,14 @@ fn ids_and_timestamps_come_from_the_host() {
 }
 
 #[test]
-fn checked_run_refuses_an_ungated_destructive_custom_step_and_saves_nothing() {
-    let mut d = Driver::new(MemoryStore::new());
-    let steps = engine::steps_from_specs(&[json!({"skill": "aiops", "tool": "delete_vm", "params": {"vm_name": "x"}})])
-        .unwrap();
-    let id = d.create(engine::new_custom_workflow(&env(0), "wipe", "d", steps)).unwrap().id.clone();
-    let rev = d.store().revision(&id).unwrap();
-    let err = d.run_checked(&id, true, &env(1), &Options::host()).unwrap_err();
-    assert_eq!(err.code(), "run_refused");
-    assert!(err.to_response()["approval_gate_violations"].is_array(), "{}", err.to_response());
-    assert_eq!(d.store().revision(&id), Some(rev));
-    assert!(d.store().get(&id).unwrap().steps[0].status_is("pending"));
-}
-
-#[test]
-fn approval_under_separation_of_duties_and_rejection() {
-    use pilot_core::safety::roles::ApproveMode;
-    let mut d = Driver::new(MemoryStore::new());
-    let id = d.create(workflow(3, Some(1))).unwrap().id.clone();
-    d.run(&id, &env(1), &Options::host()).unwrap();
-    d.report(&id, 0, Reported::Returned(json!({"ok": true})), &env(2), &Options::host()).unwrap();
-    let rev = d.store().revision(&id).unwrap();
-    // "tester" created it (env's caller): under "others" it may not approve
-    let as_tester = |mode, hold| Approval { approver: "tester", mode, acknowledge_not_executed: false, hold };
-    let err = d.approve_as(&id, as_tester(ApproveMode::Others, false), &env(3), &Options::host()).unwrap_err();
-    assert_eq!(err.code(), "approval_refused");
-    assert!(err.to_string().contains("tester created it, and separation of duties"), "{err}");
-    assert_eq!(d.store().revision(&id), Some(rev));
-    // ApproveMode::Any lets it; hold stops right after the approval
-    let (t, wf) = d.approve_as(&id, as_tester(ApproveMode::Any, true), &env(4), &Options::host()).unwrap();
-    assert_eq!(t.checkpoint, Checkpoint::Approved);
-    assert_eq!(wf.state, WorkflowState::Pending);
-    assert!(wf.steps[2].status_is("pending"), "nothing ran past the gate");
-    // a second workflow is rejected at its gate: cancelled, nothing after the gate runs
-    let mut second = workflow(3, Some(1));
-    second.id = "wf-20261121-000000-second".into();
-    let id2 = d.create(second).unwrap().id.clone();
-    assert_eq!(d.reject(&id2, "ana", "no", &env(7)).unwrap_err().code(), "not_awaiting_approval");
-    d.run(&id2, &env(5), &Options::host()).unwrap();
-    d.report(&id2, 0, Reported::Returned(json!({"ok": true})), &env(6), &Options::host()).unwrap();
-    assert_eq!(d.reject(&id2, " ", "no", &env(8)).unwrap_err().code(), "approver_required");
-    let (t, wf, radius) = d.reject(&id2, "ana", "window closed", &env(9)).unwrap();
-    assert_eq!(t.checkpoint, Checkpoint::Cancelled);
-    assert_eq!(wf.state, WorkflowState::Cancelled);
-    assert!(wf.steps[2].status_is("skipped"));
-    assert!(wf.audit_log.iter().any(|a| a.detail.contains("approval rejected by ana: window closed")));
-    assert_eq!(radius["left_in_place"][0]["index"], 0);
-}
-
-#[test]
-fn confirmed_cancel_is_refused_while_a_step_is_in_flight() {
-    let mut d = Driver::new(MemoryStore::new());
-    let id = d.create(workflow(2, None)).unwrap().id.clone();
-    d.run(&id, &env(1), &Options::host()).unwrap();
-    let rev = d.store().revision(&id).unwrap();
-    let err = d.cancel_checked(&id, "stop", false, &env(2)).unwrap_err();
-    assert_eq!(err.code(), "radius_refused");
-    assert!(err.to_response()["blast_radius"].is_object());
-    assert_eq!(d.store().revision(&id), Some(rev));
-}
-
-#[test]
 fn edits_go_through_the_revision_check() {
     let mut d = Driver::new(MemoryStore::new());
     let id = d.create(engine::design_draft(&env(0), "goal", "")).unwrap().id.clone();
     let specs = [json!({"skill": "monitor", "tool": "get_alarms", "params": {}})];
-    let wf = d.edit(&id, |wf| engine::update_draft(wf, &env(1), "", "", Some(&specs))).unwrap();
+    let wf = d.update(&id, |wf| engine::update_draft(wf, &env(1), "", "", Some(&specs))).unwrap();
     assert_eq!(wf.steps.len(), 1);
     assert_eq!(d.store().get(&id).unwrap().steps.len(), 1);
-    let err = d.edit(&id, |wf| engine::update_draft(wf, &env(2), "", "", Some(&[json!("nope")]))).unwrap_err();
+    let err = d.update(&id, |wf| engine::update_draft(wf, &env(2), "", "", Some(&[json!("nope")]))).unwrap_err();
     assert_eq!(err.code(), "invalid_argument");
     assert_eq!(d.store().get(&id).unwrap().steps.len(), 1);
 }

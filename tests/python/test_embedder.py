@@ -23,6 +23,7 @@ from vmware_pilot.models import (
     WorkflowState,
     WorkflowStep,
     WorkflowStore,
+    is_sensitive_key,
 )
 from vmware_pilot.templates import rolling_restart
 
@@ -33,9 +34,14 @@ SENSITIVE = {"password", "passwd", "pwd", "token", "secret", "api_key", "apikey"
              "bearer", "private_key", "credential", "credentials", "kubeconfig"}
 
 
+def _masked(key) -> bool:
+    """Upstream's thirteen names, and the spellings our wider rule adds (docs/redaction.md)."""
+    return isinstance(key, str) and (key.lower() in SENSITIVE or is_sensitive_key(key))
+
+
 def _redact(v):
     if isinstance(v, dict):
-        return {k: ("***" if isinstance(k, str) and k.lower() in SENSITIVE else _redact(x)) for k, x in v.items()}
+        return {k: ("***" if _masked(k) else _redact(x)) for k, x in v.items()}
     # tuples too: upstream's redaction passes over them and writes their secrets in clear
     # (a deliberate difference, docs/compatibility.md)
     if isinstance(v, (list, tuple)):

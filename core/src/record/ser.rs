@@ -5,14 +5,15 @@ use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::redact::{is_sensitive_key, REDACTED};
+use super::redact::{is_sensitive_key, mask_credentials, REDACTED};
 use super::step::WorkflowStep;
 use super::workflow::{AuditEntry, Workflow};
 
 /// The live view of a record: `to_dict()`, secrets included.
 pub struct Live<'a>(pub &'a Workflow);
 
-/// The stored view of a record: every sensitive key masked (spec §1.7).
+/// The stored view of a record: every sensitive key masked, and credentials inside strings
+/// (spec §1.7, widened: docs/redaction.md).
 pub struct Persisted<'a>(pub &'a Workflow);
 
 impl Serialize for Live<'_> {
@@ -189,6 +190,8 @@ impl Serialize for ValueSer<'_> {
         match self.v {
             Value::Object(m) => MapSer { m, redact: self.redact }.serialize(s),
             Value::Array(items) => ValuesSer { items, redact: self.redact }.serialize(s),
+            // borrowed (so written byte for byte) unless a credential was masked
+            Value::String(text) if self.redact => mask_credentials(text).serialize(s),
             other => other.serialize(s),
         }
     }

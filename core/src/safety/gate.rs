@@ -4,12 +4,10 @@
 
 use serde_json::{json, Map, Value};
 
-use super::review::{classify_step, review};
+use super::review::{classify_step, review_findings};
 use crate::pyfmt::py_repr;
 use crate::record::Workflow;
 
-/// The review findings the rule enforces.
-pub const GATE_FINDING_KINDS: [&str; 2] = ["ungated_destructive", "ungated_unclassified"];
 /// A step passing `confirm=True` with no gate before it, whatever its tier.
 pub const CONFIRM_KIND: &str = "confirm_without_approval";
 const CONFIRM_REASON: &str = "it passes confirm=True — which tells the tool a human has already \
@@ -58,20 +56,14 @@ pub fn acts(params: &Map<String, Value>) -> bool {
 /// Every step of `wf` that would run with no human gate before it, in step order.
 pub fn gate_violations(wf: &Workflow) -> Vec<GateViolation> {
     let mut found: Vec<GateViolation> = Vec::new();
-    let report = review(wf);
-    for f in report["findings"].as_array().into_iter().flatten() {
-        let kind = f["kind"].as_str().unwrap_or_default();
-        if !GATE_FINDING_KINDS.contains(&kind) {
-            continue;
-        }
-        let index = f["step_index"].as_i64().unwrap_or(-1);
-        if let Some(step) = wf.steps.iter().find(|s| s.index == index) {
+    for f in review_findings(wf).into_iter().filter(|f| f.kind.is_gate_kind()) {
+        if let Some(step) = wf.steps.iter().find(|s| s.index == f.step_index) {
             let (_, reason) = classify_step(&step.skill, &step.tool, &step.action);
             found.push(GateViolation {
-                step_index: index,
+                step_index: f.step_index,
                 skill: step.skill.clone(),
                 tool: step.tool.clone(),
-                kind: kind.into(),
+                kind: f.kind.as_str().into(),
                 reason,
             });
         }

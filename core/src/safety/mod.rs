@@ -4,6 +4,7 @@
 pub mod blast;
 pub mod gate;
 pub mod gated;
+pub mod identity;
 pub mod names;
 pub mod reversibility;
 pub mod review;

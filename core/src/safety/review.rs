@@ -69,12 +69,122 @@ pub fn classify_step_in(catalog: Option<&Value>, skill: &str, tool: &str, action
     (Tier::Unknown, "it is not in pilot's skill catalog and its name matches no pattern".into())
 }
 
-fn finding(severity: &str, kind: &str, step: i64, message: String) -> Value {
-    json!({"severity": severity, "kind": kind, "step_index": step, "message": message})
+/// What a review finding is about. The names are upstream's `kind` strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingKind {
+    EmptyParam,
+    PlaceholderParam,
+    DeleteThenUse,
+    UngatedDestructive,
+    UngatedUnclassified,
+    NonContiguousGroup,
+    DestructiveInParallelGroup,
 }
 
-/// `review_workflow`: findings, a verdict and a summary. A pure function of the record.
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::EmptyParam => "empty_param",
+            FindingKind::PlaceholderParam => "placeholder_param",
+            FindingKind::DeleteThenUse => "delete_then_use",
+            FindingKind::UngatedDestructive => "ungated_destructive",
+            FindingKind::UngatedUnclassified => "ungated_unclassified",
+            FindingKind::NonContiguousGroup => "non_contiguous_group",
+            FindingKind::DestructiveInParallelGroup => "destructive_in_parallel_group",
+        }
+    }
+
+    /// A step that needs an approval gate before it and has none (the gate rule's findings).
+    pub fn is_gate_kind(self) -> bool {
+        matches!(self, FindingKind::UngatedDestructive | FindingKind::UngatedUnclassified)
+    }
+
+    /// A finding that refuses run_workflow unless forced.
+    pub fn blocks_run(self) -> bool {
+        self.is_gate_kind() || self == FindingKind::DestructiveInParallelGroup
+    }
+}
+
+/// One finding of [`review_findings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub severity: &'static str,
+    pub kind: FindingKind,
+    pub step_index: i64,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn to_value(&self) -> Value {
+        json!({"severity": self.severity, "kind": self.kind.as_str(), "step_index": self.step_index, "message": self.message})
+    }
+}
+
+/// A review: its findings and the counts its summary reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub findings: Vec<Finding>,
+    counts: Counts,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Counts {
+    total: usize,
+    destructive: usize,
+    write: usize,
+    read: usize,
+    unknown: usize,
+    gates: usize,
+    groups: usize,
+}
+
+impl Review {
+    /// `review_workflow`'s answer: findings, a verdict and a summary.
+    pub fn to_value(&self, workflow_id: &str) -> Value {
+        let c = &self.counts;
+        // the same float operations, in the same order, as upstream
+        let mut est = c.read as f64 * 0.2 + c.destructive as f64 * 1.5 + c.gates as f64 * 5.0 + c.groups as f64 * -0.5;
+        if est < 0.5 {
+            est = 0.5;
+        }
+        let est = py_round(est, 1);
+        let verdict = if self.findings.iter().any(|f| f.severity == "high") { "needs_revision" } else { "approved" };
+        let est_value: Value = serde_json::from_str(&py_float_repr(est)).unwrap_or(json!(est));
+        json!({
+            "workflow_id": workflow_id,
+            "verdict": verdict,
+            "findings": self.findings.iter().map(Finding::to_value).collect::<Vec<_>>(),
+            "summary": {
+                "total_steps": c.total,
+                "destructive_steps": c.destructive,
+                "write_steps": c.write,
+                "read_only_steps": c.read,
+                "classified_steps": c.destructive + c.write + c.read,
+                "unclassified_steps": c.unknown,
+                "approval_gates": c.gates,
+                "parallel_groups": c.groups,
+                "est_duration_min": est_value,
+            }
+        })
+    }
+}
+
+fn finding(severity: &'static str, kind: FindingKind, step_index: i64, message: String) -> Finding {
+    Finding { severity, kind, step_index, message }
+}
+
+/// `review_workflow`'s answer. A pure function of the record.
 pub fn review(wf: &Workflow) -> Value {
+    review_of(wf).to_value(&wf.id)
+}
+
+/// The findings alone, in upstream's order.
+pub fn review_findings(wf: &Workflow) -> Vec<Finding> {
+    review_of(wf).findings
+}
+
+/// The structural review of `wf` (spec §3.2).
+pub fn review_of(wf: &Workflow) -> Review {
     let mut findings = Vec::new();
     let (mut destructive, mut unknown, mut read, mut write, mut gates) = (vec![], vec![], vec![], vec![], vec![]);
     let mut reasons: HashMap<i64, String> = HashMap::new();
@@ -108,7 +218,7 @@ pub fn review(wf: &Workflow) -> Value {
             if empty && k != "target" && k != "description" {
                 findings.push(finding(
                     "low",
-                    "empty_param",
+                    FindingKind::EmptyParam,
                     step.index,
                     format!("Step {} ({}) has empty value for required-looking param '{k}'", step.index, step.tool),
                 ));
@@ -117,7 +227,7 @@ pub fn review(wf: &Workflow) -> Value {
                 if matches!(s.to_uppercase().as_str(), "REVIEW" | "TODO" | "FIXME") {
                     findings.push(finding(
                         "high",
-                        "placeholder_param",
+                        FindingKind::PlaceholderParam,
                         step.index,
                         format!("Step {} ({}) has placeholder value '{s}' for param '{k}'", step.index, step.tool),
                     ));
@@ -131,7 +241,7 @@ pub fn review(wf: &Workflow) -> Value {
                         if d < step.index {
                             findings.push(finding(
                                 "high",
-                                "delete_then_use",
+                                FindingKind::DeleteThenUse,
                                 step.index,
                                 format!(
                                     "Step {} references resource '{s}' which step {d} deletes — operation will fail at dispatch",
@@ -151,7 +261,7 @@ pub fn review(wf: &Workflow) -> Value {
             let s = by_index[&d];
             findings.push(finding(
                 "high",
-                "ungated_destructive",
+                FindingKind::UngatedDestructive,
                 d,
                 format!(
                     "Step {d} ({}.{}) is destructive — {} — and no require_approval gate comes before it. \
@@ -166,7 +276,7 @@ pub fn review(wf: &Workflow) -> Value {
             let s = by_index[&u];
             findings.push(finding(
                 "high",
-                "ungated_unclassified",
+                FindingKind::UngatedUnclassified,
                 u,
                 format!(
                     "Step {u} ({}.{}) cannot be classified — {} — so this review cannot rule out that it \
@@ -194,7 +304,7 @@ pub fn review(wf: &Workflow) -> Value {
             let listed: Vec<String> = indices.iter().map(i64::to_string).collect();
             findings.push(finding(
                 "medium",
-                "non_contiguous_group",
+                FindingKind::NonContiguousGroup,
                 indices[0],
                 format!("Parallel group '{gid}' has non-contiguous steps [{}]", listed.join(", ")),
             ));
@@ -203,7 +313,7 @@ pub fn review(wf: &Workflow) -> Value {
             if destructive.contains(i) {
                 findings.push(finding(
                     "high",
-                    "destructive_in_parallel_group",
+                    FindingKind::DestructiveInParallelGroup,
                     *i,
                     format!("Step {i} is destructive but belongs to parallel group '{gid}' — concurrent destructive ops bypass approval ordering"),
                 ));
@@ -211,31 +321,14 @@ pub fn review(wf: &Workflow) -> Value {
         }
     }
 
-    // the same float operations, in the same order, as upstream
-    let mut est = read.len() as f64 * 0.2
-        + destructive.len() as f64 * 1.5
-        + gates.len() as f64 * 5.0
-        + groups.len() as f64 * -0.5;
-    if est < 0.5 {
-        est = 0.5;
-    }
-    let est = py_round(est, 1);
-    let verdict = if findings.iter().any(|f| f["severity"] == "high") { "needs_revision" } else { "approved" };
-    let est_value: Value = serde_json::from_str(&py_float_repr(est)).unwrap_or(json!(est));
-    json!({
-        "workflow_id": wf.id,
-        "verdict": verdict,
-        "findings": findings,
-        "summary": {
-            "total_steps": wf.steps.len(),
-            "destructive_steps": destructive.len(),
-            "write_steps": write.len(),
-            "read_only_steps": read.len(),
-            "classified_steps": destructive.len() + write.len() + read.len(),
-            "unclassified_steps": unknown.len(),
-            "approval_gates": gates.len(),
-            "parallel_groups": groups.len(),
-            "est_duration_min": est_value,
-        }
-    })
+    let counts = Counts {
+        total: wf.steps.len(),
+        destructive: destructive.len(),
+        write: write.len(),
+        read: read.len(),
+        unknown: unknown.len(),
+        gates: gates.len(),
+        groups: groups.len(),
+    };
+    Review { findings, counts }
 }

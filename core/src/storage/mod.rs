@@ -5,7 +5,7 @@
 mod driver;
 mod memory;
 
-pub use driver::{Approval, Driver};
+pub use driver::Driver;
 pub use memory::MemoryStore;
 
 use serde_json::{Map, Value};

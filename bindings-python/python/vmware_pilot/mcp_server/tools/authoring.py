@@ -136,14 +136,10 @@ def update_draft(
     Returns:
         The draft's steps, the approval-gate violations still to fix, and what to do next.
     """
-    store = _get_store()
-    wf = store.load(workflow_id)
-    refusal = _svc.draft_refusal(workflow_id, wf)
-    if refusal is not None:
-        return refusal
-    _svc.update_draft(wf, name, description, steps, _current_user())
-    store.save(wf)
-    return _svc.update_draft_response(wf)
+    try:
+        return _native.ops.update_draft(_get_store(), workflow_id, name, description, steps, _current_user())
+    except _native.records_api.PilotError as refusal:
+        return refusal.details
 
 
 @mcp.tool(annotations=_WRITE)

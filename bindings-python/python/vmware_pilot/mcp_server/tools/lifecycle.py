@@ -10,14 +10,14 @@ from vmware_policy import vmware_tool
 
 from vmware_pilot import _native
 from vmware_pilot.approval_gate import ApprovalGateError
-from vmware_pilot.lifecycle_gate import load_for_gate
-from vmware_pilot.lifecycle_gate import refusal as gate_refusal
 from vmware_pilot.mcp_server._shared import _get_executor, _get_store, _safe_error, _save_new, mcp
-from vmware_pilot.models import Workflow
 from vmware_pilot.templates import get_all_templates
 
 logger = logging.getLogger(__name__)
 _svc = _native.service
+_ops = _native.ops
+PilotError = _native.records_api.PilotError
+_TEMPLATE_HINT = "Check workflow_type and params; list_workflows() shows every template."
 
 _WRITE = {"readOnlyHint": False, "destructiveHint": False, "idempotentHint": False, "openWorldHint": True}
 _DESTRUCTIVE = {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": False, "openWorldHint": True}
@@ -62,7 +62,7 @@ def create_workflow_from_template(workflow_type: str, params: dict[str, Any]) ->
     except ApprovalGateError as e:
         return e.payload
     except Exception as e:  # noqa: BLE001
-        return {"error": _safe_error(e, "create_workflow_from_template"), "hint": _svc.template_error_hint()}
+        return {"error": _safe_error(e, "create_workflow_from_template"), "hint": _TEMPLATE_HINT}
 
 
 @mcp.tool(annotations=_WRITE)
@@ -94,18 +94,10 @@ def run_workflow(workflow_id: str, force: bool = False) -> dict:
     Returns:
         The workflow with 'outcome' (completed | awaiting_approval | dispatch_required | failed) and, when the steps are yours, 'pending_dispatch'.
     """
-    store = _get_store()
-    wf = store.load(workflow_id)
-    if not wf:
-        return {"error": f"Workflow '{workflow_id}' not found"}
     try:
-        kind, payload = _svc.run_check(wf, force)
-        if kind == "refused":
-            return payload
-        if payload:
-            logger.warning("Workflow %s forced past blocking review findings", workflow_id)
-            store.save(wf)
-        return _get_executor().run_until_checkpoint(wf)
+        return _ops.run(_get_store(), _get_executor, workflow_id, bool(force))
+    except PilotError as refusal:
+        return refusal.details
     except Exception as e:  # noqa: BLE001
         return {
             "error": _safe_error(e, "run_workflow"),
@@ -114,31 +106,29 @@ def run_workflow(workflow_id: str, force: bool = False) -> dict:
         }
 
 
-class _ApprovalRefusedError(Exception):
-    """A role refusal inside ``approve``: it leaves through vmware-policy's PolicyDenied."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        try:
-            from vmware_policy import roles
-
-            _role, name, _why = roles.caller_role()
-        except Exception:  # noqa: BLE001 — the rule name is only a label
-            name = ""
-        self.rule = f"role:{name}" if name else "role:invalid"
-
-
-def _approval_refused(wf: Any, caller: str) -> str:
-    """Why the caller's role may not approve ``wf``, or "" (roles off, or allowed)."""
+def _caller_role() -> tuple[str, str | None] | None:
+    """The caller's vmware-policy role as ``(name, approve mode)`` (mode None: the role cannot
+    be used), or None when roles are off; the core applies the rule."""
     try:
         from vmware_policy import roles
     except ImportError:
-        return ""
+        return None
     if not roles.roles_enabled():
-        return ""
+        return None
     role, name, _why = roles.caller_role()
     mode = getattr(role, "approve", None) if role is not None else None
-    return _native.approval_refused(wf, caller, str(name), mode) or ""
+    return str(name), mode
+
+
+def _role_rule() -> str:
+    """The policy rule a role refusal names: ``role:<name>``."""
+    try:
+        from vmware_policy import roles
+
+        _role, name, _why = roles.caller_role()
+    except Exception:  # noqa: BLE001 — the rule name is only a label
+        name = ""
+    return f"role:{name}" if name else "role:invalid"
 
 
 @mcp.tool(annotations=_WRITE)
@@ -171,33 +161,21 @@ def approve(workflow_id: str, approver: str = "", acknowledge_not_executed: bool
         The workflow after resuming.
     """
     try:
-        wf = _get_store().load(workflow_id)
-        if not wf:
-            return {"error": f"Workflow '{workflow_id}' not found"}
-        # a damaged record (a step status Pilot does not know) is refused before anything else;
-        # an embedder's stand-in record is not a Workflow and has nothing to check
-        refused = _svc.unknown_status_refusal(wf, "approve") if isinstance(wf, Workflow) else None
-        if refused is not None:
-            return refused
         from vmware_policy.caller import current_caller
 
         caller = current_caller()
-        ok, value = _svc.approver_for_caller(approver or "", caller)
-        if not ok:
-            return value
-        approver = value
-        if caller is not None:
-            refused = _approval_refused(wf, caller)
-            if refused:
-                raise _ApprovalRefusedError(refused)
-        return _get_executor().resume_after_approval(
-            wf, approver=approver, acknowledge_not_executed=acknowledge_not_executed
+        return _ops.approve(
+            _get_store(), _get_executor, workflow_id, approver or "", bool(acknowledge_not_executed),
+            caller, _caller_role() if caller is not None else None,
         )
-    except _ApprovalRefusedError as refusal:
+    except PilotError as refusal:
+        if refusal.code != "approval_refused":
+            return refusal.details
         from vmware_policy.policy import PolicyDenied, PolicyResult
 
+        reason = refusal.details.get("error", str(refusal))
         raise PolicyDenied(
-            PolicyResult(False, refusal.rule, f"{refusal}. {_native.approval_refused_advice()}")
+            PolicyResult(False, _role_rule(), f"{reason} {_native.approval_refused_advice()}")
         ) from None
     except Exception as e:  # noqa: BLE001
         return {
@@ -243,17 +221,11 @@ def rollback(workflow_id: str, confirm: bool = False, acknowledge_unknown_effect
         A preview ({"action": "preview", "blast_radius", "hint"}), or the workflow with "action": "rolled_back" ("rollback_incomplete", outcome "failed" and an error naming them, when an undo failed or its effect is unknown), rollback_results and blast_radius.
     """
     try:
-        wf, unreadable = load_for_gate(_get_store(), workflow_id, "rollback")
-        if wf is None:
-            return unreadable or {"error": f"Workflow '{workflow_id}' not found"}
-        preview = _svc.rollback_preview(wf, acknowledge_unknown_effects)
-        if not confirm:
-            return preview
-        radius = preview["blast_radius"]
-        refused = gate_refusal("roll back", wf, radius)
-        if refused:
-            return refused
-        return _svc.rollback_result(_get_executor().rollback(wf), radius)
+        return _ops.rollback(
+            _get_store(), _get_executor, workflow_id, bool(confirm), bool(acknowledge_unknown_effects)
+        )
+    except PilotError as refusal:
+        return refusal.details
     except Exception as e:  # noqa: BLE001
         return {
             "error": _safe_error(e, "rollback"),
@@ -299,17 +271,11 @@ def cancel_workflow(
         A preview ({"action": "preview", "blast_radius", "hint"}), or the workflow with state and outcome 'cancelled', action 'cancelled' and blast_radius.
     """
     try:
-        wf, unreadable = load_for_gate(_get_store(), workflow_id, "cancel_workflow")
-        if wf is None:
-            return unreadable or {"error": f"Workflow '{workflow_id}' not found"}
-        preview = _svc.cancel_preview(wf, acknowledge_unknown_effects)
-        if not confirm:
-            return preview
-        radius = preview["blast_radius"]
-        refused = gate_refusal("cancel", wf, radius)
-        if refused:
-            return refused
-        return _svc.cancel_result(_get_executor().cancel(wf, reason=reason), radius)
+        return _ops.cancel(
+            _get_store(), _get_executor, workflow_id, reason or "", bool(confirm), bool(acknowledge_unknown_effects)
+        )
+    except PilotError as refusal:
+        return refusal.details
     except Exception as e:  # noqa: BLE001
         return {
             "error": _safe_error(e, "cancel_workflow"),

@@ -8,6 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::pyfmt::py_repr_str;
 
+mod catalogue;
+pub use catalogue::{catalogue_markdown, CATALOGUE};
+
 /// A step as refusals list it: `{"index", "skill", "tool"}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepRef {
@@ -84,9 +87,9 @@ pub enum PilotError {
 
     // ── run ────────────────────────────────────────────────────────────────────────────
     #[error(
-        "Workflow '{id}' is CANCELLED: an approval was rejected or cancel_workflow was called, \
-         and a cancelled workflow is terminal — it never runs again. Create a new plan if the \
-         operation is still needed."
+        "Workflow '{id}' is CANCELLED and cannot be run: its approval was rejected or \
+         cancel_workflow was called, and a cancelled workflow is terminal — it never runs \
+         again. Create a new plan if the operation is still needed."
     )]
     RunCancelled { id: String, state: String },
 
@@ -275,19 +278,40 @@ pub enum PilotError {
     #[error("{}", payload.get("error").and_then(Value::as_str).unwrap_or("approval gate refused"))]
     ApprovalGate { payload: Value },
 
-    #[error("{message}")]
-    InvalidTemplateName { message: String },
-
     // ── refusals whose payload is upstream's answer ────────────────────────────────────
-    /// run_workflow's checks refused (a custom workflow's missing gate, blocking review
-    /// findings without `force`, a state that cannot run). The payload says which and how.
-    #[error("{}", payload.get("error").and_then(Value::as_str).unwrap_or("run refused"))]
-    RunRefused { payload: Value },
+    /// A step status Pilot does not know (a damaged or hand-edited row): run and approve
+    /// would pass such a step over silently, so they refuse the record.
+    #[error("{}", payload_text(payload, "the record is damaged"))]
+    RecordDamaged { payload: Value },
+
+    /// A stored record that exists but cannot be read, so what a rollback or cancel would
+    /// change cannot be measured.
+    #[error("{}", payload_text(payload, "the stored record could not be read"))]
+    RecordUnreadable { payload: Value },
+
+    /// run_workflow on a custom workflow with a step that needs a require_approval gate
+    /// before it and has none (`force` does not override this).
+    #[error("{}", payload_text(payload, "an approval gate is missing"))]
+    GateMissing { payload: Value },
+
+    /// run_workflow on a built-in template whose review found blocking findings, without
+    /// `force`.
+    #[error("{}", payload_text(payload, "the review found blocking findings"))]
+    ReviewBlocked { payload: Value },
+
+    /// Over a network transport the approver is the authenticated caller: another name was
+    /// given.
+    #[error("{}", payload_text(payload, "the approver is not the authenticated caller"))]
+    ApproverNotCaller { payload: Value },
 
     /// A confirmed rollback or cancel refused by its blast radius (blockers, or effects not
     /// measured and not acknowledged). The payload carries the radius and the fix.
-    #[error("{}", payload.get("error").and_then(Value::as_str).unwrap_or("refused by the blast radius"))]
+    #[error("{}", payload_text(payload, "refused by the blast radius"))]
     RadiusRefused { payload: Value },
+}
+
+fn payload_text<'a>(payload: &'a Value, fallback: &'a str) -> &'a str {
+    payload.get("error").and_then(Value::as_str).unwrap_or(fallback)
 }
 
 impl PilotError {
@@ -329,8 +353,11 @@ impl PilotError {
             TemplateArgument { .. } => "template_argument",
             TemplateDefinition { .. } => "template_definition",
             ApprovalGate { .. } => "approval_gate",
-            InvalidTemplateName { .. } => "invalid_template_name",
-            RunRefused { .. } => "run_refused",
+            RecordDamaged { .. } => "record_damaged",
+            RecordUnreadable { .. } => "record_unreadable",
+            GateMissing { .. } => "gate_missing",
+            ReviewBlocked { .. } => "review_blocked",
+            ApproverNotCaller { .. } => "approver_not_caller",
             RadiusRefused { .. } => "radius_refused",
         }
     }
@@ -354,13 +381,25 @@ impl PilotError {
         }
     }
 
+    /// The upstream answer a refusal carries whole, for the variants that have one.
+    pub fn payload(&self) -> Option<&Value> {
+        use PilotError::*;
+        match self {
+            ApprovalGate { payload }
+            | RecordDamaged { payload }
+            | RecordUnreadable { payload }
+            | GateMissing { payload }
+            | ReviewBlocked { payload }
+            | ApproverNotCaller { payload }
+            | RadiusRefused { payload } => Some(payload),
+            _ => None,
+        }
+    }
+
     /// The refusal as upstream returns it: `{"error", "workflow_id", "state", ...extras}`,
     /// or just `{"error"}` where upstream gives no more.
     pub fn to_response(&self) -> Value {
-        if let PilotError::ApprovalGate { payload }
-        | PilotError::RunRefused { payload }
-        | PilotError::RadiusRefused { payload } = self
-        {
+        if let Some(payload) = self.payload() {
             return payload.clone();
         }
         let mut m = Map::new();
@@ -384,5 +423,3 @@ impl PilotError {
         Value::Object(m)
     }
 }
-
-pub type Result<T, E = PilotError> = std::result::Result<T, E>;

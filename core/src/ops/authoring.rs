@@ -91,6 +91,24 @@ pub fn draft_not_found_or_state(id: &str, wf: Option<&Workflow>) -> Option<Value
     }
 }
 
+/// update_draft: a draft's name, description or whole step list replaced (refused for a
+/// missing or non-draft workflow, or steps that are not a list of step objects); the edit
+/// is saved and the answer lists the gate violations still to fix.
+pub fn update_draft<H: super::Host>(
+    host: &mut H,
+    id: &str,
+    name: &str,
+    description: &str,
+    steps: &Value,
+    env: &Env,
+) -> Result<Value, PilotError> {
+    let steps = super::steps_arg(steps)?;
+    let mut wf = super::load_existing(host, id)?;
+    let changes = engine::update_draft(&mut wf, env, name, description, steps.as_deref())?;
+    host.save(&wf, &changes)?;
+    Ok(update_draft_response(&wf))
+}
+
 /// `update_draft`'s answer: the steps, the gate violations still to fix (a draft may be saved
 /// without its gates while it is designed) and what to do next.
 pub fn update_draft_response(wf: &Workflow) -> Value {

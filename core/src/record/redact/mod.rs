@@ -1,37 +1,20 @@
-//! Secrets never reach storage (spec §1.7): every object key whose lower-cased name is one
-//! of thirteen sensitive names has its value replaced by `***`, at any depth.
+//! Secrets never reach storage (spec §1.7, widened; see docs/redaction.md): the value of
+//! every object key that names a secret becomes `***` at any depth ([`key`]), and
+//! credentials written inside any string value are masked in place ([`text`]).
+
+mod key;
+mod text;
 
 use serde_json::{Map, Value};
+
+pub use key::is_sensitive_key;
+pub(crate) use text::mask_credentials;
 
 /// What a redacted secret is stored as.
 pub const REDACTED: &str = "***";
 
-const SENSITIVE_KEYS: [&str; 13] = [
-    "password",
-    "passwd",
-    "pwd",
-    "token",
-    "secret",
-    "api_key",
-    "apikey",
-    "authorization",
-    "bearer",
-    "private_key",
-    "credential",
-    "credentials",
-    "kubeconfig",
-];
-
-/// Exact match after lower-casing: `Password` is sensitive, `db_password` is not.
-pub fn is_sensitive_key(key: &str) -> bool {
-    if key.len() > 13 {
-        return false;
-    }
-    let lower = key.to_lowercase();
-    SENSITIVE_KEYS.contains(&lower.as_str())
-}
-
-/// A deep copy of `v` with every sensitive key's value masked.
+/// A deep copy of `v` with every sensitive key's value masked, and every credential
+/// inside a string.
 pub fn redact_value(v: &Value) -> Value {
     match v {
         Value::Object(map) => Value::Object(
@@ -43,42 +26,49 @@ pub fn redact_value(v: &Value) -> Value {
                 .collect::<Map<_, _>>(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(redact_value).collect()),
+        Value::String(s) => Value::String(mask_credentials(s).into_owned()),
         other => other.clone(),
     }
 }
 
-/// The first sensitive key (depth first, in key order) whose value is exactly `***` — a
-/// secret lost to a restart that must not be dispatched. A non-sensitive `***` is fine.
+/// The first key (depth first, in key order) that lost its secret to a restart and must
+/// not be dispatched: a sensitive key whose value is exactly `***`, or any key whose
+/// string (or a string in its list) holds a masked credential such as `Bearer ***`. A
+/// non-sensitive `***` is fine. A bare string outside any object names no key: `None`.
 pub fn first_redacted_secret(v: &Value) -> Option<String> {
-    match v {
-        Value::Object(map) => first_redacted_secret_in(map),
-        Value::Array(items) => items.iter().find_map(first_redacted_secret),
-        _ => None,
-    }
+    lost(v, None)
 }
 
 /// [`first_redacted_secret`] of an object's entries.
 pub fn first_redacted_secret_in(map: &Map<String, Value>) -> Option<String> {
-    for (k, item) in map {
+    map.iter().find_map(|(k, item)| {
         if is_sensitive_key(k) && item.as_str() == Some(REDACTED) {
             return Some(k.clone());
         }
-        if let Some(found) = first_redacted_secret(item) {
-            return Some(found);
-        }
+        lost(item, Some(k))
+    })
+}
+
+fn lost(v: &Value, key: Option<&str>) -> Option<String> {
+    match v {
+        Value::Object(map) => first_redacted_secret_in(map),
+        Value::Array(items) => items.iter().find_map(|item| lost(item, key)),
+        Value::String(s) if text::has_masked_credential(s) => key.map(str::to_owned),
+        _ => None,
     }
-    None
 }
 
 /// Puts back, into a copy just read from storage, the secrets an older in-process copy of
 /// the same workflow still holds: wherever storage has `***` under a sensitive key and the
-/// old copy has a real value at the same place (same step, same tool). Nothing else is
+/// old copy has a real value at the same place (same step, same tool), and wherever a
+/// string of storage is the old copy's string with its credentials masked. Nothing else is
 /// taken from the old copy.
 pub fn restore_secrets(fresh: &mut super::Workflow, stale: &super::Workflow) {
     fn walk(fresh: &mut Value, stale: &Value) {
         match (fresh, stale) {
             (Value::Object(f), Value::Object(s)) => restore_map(f, s),
             (Value::Array(f), Value::Array(s)) => f.iter_mut().zip(s).for_each(|(a, b)| walk(a, b)),
+            (Value::String(f), Value::String(s)) if f != s && mask_credentials(s) == f.as_str() => f.clone_from(s),
             _ => {}
         }
     }
@@ -104,7 +94,8 @@ pub fn restore_secrets(fresh: &mut super::Workflow, stale: &super::Workflow) {
 }
 
 /// Only the secrets of a record: a copy that keeps, of every params and rollback_params map,
-/// just the paths that lead to a sensitive key holding a real value (array positions are
+/// just the paths that lead to a sensitive key holding a real value or to a string with a
+/// credential in it (array positions are
 /// kept with `null` in between), and of each step just what [`restore_secrets`] matches on.
 /// `None` when the record holds no secret. A store keeps this instead of a whole record to
 /// give secrets back to a copy read again from storage.
@@ -118,6 +109,7 @@ pub fn secrets_only(wf: &super::Workflow) -> Option<super::Workflow> {
                     .any(Option::is_some)
                     .then(|| Value::Array(kept.into_iter().map(|x| x.unwrap_or(Value::Null)).collect()))
             }
+            Value::String(s) if matches!(mask_credentials(s), std::borrow::Cow::Owned(_)) => Some(v.clone()),
             _ => None,
         }
     }
@@ -173,13 +165,20 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn exact_names_only() {
-        assert!(is_sensitive_key("Password"));
-        assert!(is_sensitive_key("KUBECONFIG"));
-        assert!(!is_sensitive_key("db_password"));
-        assert!(!is_sensitive_key("apiToken"));
-        let v = json!({"a": {"password": {"nested": 1}, "b": [{"token": 5}]}, "client_secret": "x"});
-        assert_eq!(redact_value(&v), json!({"a": {"password": "***", "b": [{"token": "***"}]}, "client_secret": "x"}));
+    fn keys_and_strings_are_masked_at_any_depth() {
+        let v = json!({
+            "a": {"password": {"nested": 1}, "b": [{"token": 5}, "curl -H 'Authorization: Bearer abc.def.ghi'"]},
+            "client_secret": "x", "secret_name": "db-creds", "n": 1,
+            "url": "https://admin:hunter22@vc.local/sdk",
+        });
+        assert_eq!(
+            redact_value(&v),
+            json!({
+                "a": {"password": "***", "b": [{"token": "***"}, "curl -H 'Authorization: Bearer ***'"]},
+                "client_secret": "***", "secret_name": "db-creds", "n": 1,
+                "url": "https://admin:***@vc.local/sdk",
+            })
+        );
     }
 
     #[test]
@@ -211,8 +210,51 @@ mod tests {
 
     #[test]
     fn finds_lost_secrets() {
-        assert_eq!(first_redacted_secret(&json!({"x": "***"})), None);
-        assert_eq!(first_redacted_secret(&json!({"a": [{"Password": "***"}]})), Some("Password".to_string()));
-        assert_eq!(first_redacted_secret(&json!({"password": "real"})), None);
+        let found = |v: Value| first_redacted_secret(&v);
+        assert_eq!(found(json!({"x": "***"})), None);
+        assert_eq!(found(json!({"a": [{"Password": "***"}]})), Some("Password".to_string()));
+        assert_eq!(found(json!({"password": "real"})), None);
+        // the wider key rule guards too
+        assert_eq!(found(json!({"host": "vc", "dbPassword": "***"})), Some("dbPassword".to_string()));
+        assert_eq!(found(json!({"AWS_SECRET_ACCESS_KEY": "***"})), Some("AWS_SECRET_ACCESS_KEY".to_string()));
+        assert_eq!(found(json!({"secret_name": "***", "token_count": "***"})), None);
+        // masked credentials inside strings, under any key, in lists too
+        assert_eq!(found(json!({"header": "Authorization: Bearer ***"})), Some("header".to_string()));
+        assert_eq!(found(json!({"h": ["x", "basic ***"]})), Some("h".to_string()));
+        assert_eq!(found(json!({"dsn": "postgres://app:***@db/app"})), Some("dsn".to_string()));
+        assert_eq!(found(json!({"header": "Authorization: Bearer abc.def.ghi"})), None);
+        assert_eq!(found(json!({"note": "*** @ noon", "stars": "Bearer ****"})), None);
+        assert_eq!(found(json!("Bearer ***")), None);
+        // the dispatch guard refuses such a step after a restart
+        let map = json!({"url": "https://u:***@h"}).as_object().cloned().unwrap();
+        assert_eq!(first_redacted_secret_in(&map), Some("url".to_string()));
+    }
+
+    #[test]
+    fn masked_strings_come_back_from_the_old_copy() {
+        use crate::record::{load::workflow_from_value, Workflow};
+        let wf: Workflow = workflow_from_value(json!({
+            "id": "wf-2", "workflow_type": "t", "state": "pending", "created_at": "", "updated_at": "",
+            "params": {"dsn": "postgres://app:hunter22@db/app", "note": "Bearer abc.def.ghi"},
+            "steps": [{"index": 0, "action": "a", "skill": "aiops", "tool": "t0",
+                       "params": {"headers": ["Accept: */*", "Authorization: Basic dXNlcjpwYXNzd29yZA=="],
+                                  "dbPassword": "pw", "plain": "x"}}]
+        }))
+        .unwrap();
+        let mut fresh = workflow_from_value(serde_json::from_str(&wf.to_db_json()).unwrap()).unwrap();
+        assert_eq!(fresh.params["dsn"], "postgres://app:***@db/app");
+        assert_eq!(first_redacted_secret_in(&fresh.steps[0].params), Some("headers".to_string()));
+        let skeleton = secrets_only(&wf).expect("secrets found");
+        assert_eq!(
+            Value::Object(skeleton.steps[0].params.clone()),
+            json!({"headers": [null, "Authorization: Basic dXNlcjpwYXNzd29yZA=="], "dbPassword": "pw"})
+        );
+        restore_secrets(&mut fresh, &skeleton);
+        assert_eq!(fresh, wf);
+        // a string that differs for another reason is not taken from the old copy
+        let mut edited = workflow_from_value(serde_json::from_str(&wf.to_db_json()).unwrap()).unwrap();
+        edited.params.insert("dsn".into(), Value::from("postgres://other:***@db/app"));
+        restore_secrets(&mut edited, &wf);
+        assert_eq!(edited.params["dsn"], "postgres://other:***@db/app");
     }
 }
