@@ -473,8 +473,10 @@ export class Pilot {
   get(id: string): WorkflowRecord;
   status(id: string): WorkflowRecord;
   review(id: string): ReviewReport;
-  /** Runs to the next checkpoint (refused with `run_refused` when review finds an ungated
-   * destructive step; `force` overrides that for built-in templates only). */
+  /** Runs to the next checkpoint after run_workflow's checks: refused with `gate_missing`
+   * (a custom workflow's step needs a gate) or `review_blocked` (a built-in template's
+   * review found blocking findings; `force` overrides that one only), `run_cancelled`,
+   * `run_bad_state` or `record_damaged`. */
   run(id: string, options?: { force?: boolean }): PilotTransition;
   report(id: string, index: number, outcome: ReportedOutcome): PilotTransition;
   /** Approves the gate as `approver` and runs on; with `hold`, records the approval and stops
@@ -545,7 +547,7 @@ export function confirmDraft(record: WorkflowRecord, options?: CallOptions): Wor
 export function runCheck(
   record: WorkflowRecord,
   options?: CallOptions & { force?: boolean },
-): { record: WorkflowRecord; refusal: JsonObject | null; code: ErrorCode | null };
+): { record: WorkflowRecord; refusal: JsonObject | null; code: PilotErrorCode | null };
 export function run(record: WorkflowRecord, options?: TransitionOptions): Transition;
 export function report(
   record: WorkflowRecord,

@@ -42,6 +42,14 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
 
 // ── reading an object into the core's record ─────────────────────────────────────────────
 
+/// Can `obj` be read as a workflow: a `Workflow`, or an object with its fields (duck-typed)?
+/// Anything else is an embedder's stand-in.
+pub fn is_workflow(obj: &Bound<'_, PyAny>) -> bool {
+    let py = obj.py();
+    classes(py).is_ok_and(|c| obj.is_instance(c.workflow.bind(py)).unwrap_or(false))
+        || obj.hasattr(intern!(py, "steps")).unwrap_or(false)
+}
+
 /// A field of a dataclass object: from its `__dict__` (fast), else as an attribute.
 fn field<'py>(obj: &Bound<'py, PyAny>, dict: Option<&Bound<'py, PyDict>>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     if let Some(d) = dict {

@@ -23,11 +23,13 @@ struct PyHost<'py> {
     obj: Option<Bound<'py, PyAny>>,
     /// A Python exception raised by the store or executor, re-raised as it was.
     raised: Option<PyErr>,
+    /// The store returned an object that is not a `Workflow` (an embedder's stand-in).
+    stand_in: bool,
 }
 
 impl<'py> PyHost<'py> {
     fn new(store: &Bound<'py, PyAny>, executor: &Bound<'py, PyAny>) -> Self {
-        PyHost { store: store.clone(), executor: executor.clone(), obj: None, raised: None }
+        PyHost { store: store.clone(), executor: executor.clone(), obj: None, raised: None, stand_in: false }
     }
 
     /// Keeps `e` to re-raise it, and tells the core the store or executor failed, by the
@@ -65,6 +67,11 @@ impl Host for PyHost<'_> {
         if obj.is_none() {
             return Ok(None);
         }
+        if !crate::model::is_workflow(&obj) {
+            self.obj = Some(obj);
+            self.stand_in = true;
+            return Ok(None);
+        }
         let wf = match read_workflow(&obj) {
             Ok(wf) => wf,
             Err(e) => return Err(self.fail(e)),
@@ -73,13 +80,17 @@ impl Host for PyHost<'_> {
         Ok(Some(wf))
     }
 
+    fn stand_in(&self) -> bool {
+        self.stand_in
+    }
+
     fn save(&mut self, wf: &Workflow, changes: &Changes) -> Result<(), PilotError> {
         let obj = self.obj()?.clone();
         let saved = write_back(&obj, wf, changes).and_then(|_| self.store.call_method1("save", (&obj,)).map(|_| ()));
         saved.map_err(|e| self.fail(e))
     }
 
-    fn act(&mut self, _wf: Workflow, act: Act, _env: &Env) -> Result<Value, PilotError> {
+    fn act(&mut self, _wf: Option<Workflow>, act: Act, _env: &Env) -> Result<Value, PilotError> {
         let obj = self.obj()?.clone();
         let py = obj.py();
         let answer = self.executor.call0().and_then(|ex| match &act {

@@ -172,7 +172,7 @@ test('secrets: redacted() and storedText() mask them; the live record keeps them
 
 test('bad arguments are PilotError invalid_argument / invalid_record with a message that says what to pass', () => {
   const rec = pilot.createFromTemplate('rolling_restart', { vm_names: ['a'] });
-  assert.equal(code(() => pilot.run(null)), 'invalid_record');
+  assert.equal(code(() => pilot.run(null)), 'invalid_argument');
   assert.equal(code(() => pilot.run({ id: 'x' })), 'invalid_record');
   assert.equal(code(() => pilot.run(rec, { mode: 'turbo' })), 'invalid_argument');
   assert.equal(code(() => pilot.report(rec, 0.5, { returned: 1 }, { mode: 'host' })), 'invalid_argument');

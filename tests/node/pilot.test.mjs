@@ -82,7 +82,7 @@ test('rejecting a gate cancels the workflow: nothing past the gate ever runs', (
   assert.equal(t.state, 'cancelled');
   assert.equal(t.id, wf.id);
   assert.equal(t.record, undefined, 'the record stays in the store');
-  throwsCode(() => p.run(wf.id), 'run_refused');
+  throwsCode(() => p.run(wf.id), 'run_cancelled');
   throwsCode(() => p.reject(wf.id, 'lead-ana'), 'not_awaiting_approval');
 });
 
@@ -151,7 +151,7 @@ test('a crash after write-ahead: the next process marks the step interrupted and
   assert.match(after.checkpoint.error, /still marked running/);
   assert.equal(rec.state, 'failed');
   assert.ok(rec.steps.slice(1).every((s) => s.status === 'pending'), 'nothing after it ran');
-  throwsCode(() => second.run(wf.id), 'run_refused');
+  throwsCode(() => second.run(wf.id), 'run_bad_state');
 });
 
 test('two Pilots over one store: the stale one gets a conflict and dispatches nothing', () => {
@@ -214,7 +214,7 @@ test('drafts: design, edit, confirm; an ungated destructive step cannot be confi
   const p = newPilot();
   const d = p.designDraft('reboot the web tier', 'business hours only');
   assert.equal(d.state, 'draft');
-  throwsCode(() => p.run(d.id), 'run_refused');
+  throwsCode(() => p.run(d.id), 'run_bad_state');
   p.updateDraft(d.id, { steps: [{ action: 'off', skill: 'aiops', tool: 'power_off_vm', params: { vm_name: 'w' } }] });
   const e = throwsCode(() => p.confirmDraft(d.id), 'approval_gate');
   assert.ok(Array.isArray(e.details.approval_gate_violations));

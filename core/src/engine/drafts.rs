@@ -115,6 +115,9 @@ pub fn update_draft(
         tx.log("steps_updated", format!("{n} steps"));
     }
     tx.wf.with_author(&env.caller);
+    // the name, params and authors are record-level fields a delta does not carry: a draft
+    // edit is written whole (drafts are small)
+    tx.changes.all = true;
     Ok(tx.changes)
 }
 
@@ -137,6 +140,8 @@ pub fn confirm_draft(wf: &mut Workflow, env: &Env) -> Result<Changes, PilotError
     tx.wf.state = WorkflowState::Pending;
     let n = tx.wf.steps.len();
     tx.log("draft_confirmed", format!("Confirmed with {n} steps"));
-    tx.wf.with_author(&env.caller);
+    if tx.wf.with_author(&env.caller) {
+        tx.changes.all = true; // authors is not in a delta
+    }
     Ok(tx.changes)
 }

@@ -49,10 +49,11 @@ impl<S: Storage> Host for DriverHost<'_, '_, S> {
         Ok(())
     }
 
-    fn act(&mut self, wf: Workflow, act: Act, env: &Env) -> Result<Value, PilotError> {
+    fn act(&mut self, wf: Option<Workflow>, act: Act, env: &Env) -> Result<Value, PilotError> {
         // the working copy is the loaded record with any saved edit: act on it in place
+        let id = wf.map(|w| w.id).unwrap_or_default();
         let opts = self.opts;
-        let (t, stored) = self.driver.apply(&wf.id, |w| perform(w, &act, env, opts))?;
+        let (t, stored) = self.driver.apply(&id, |w| perform(w, &act, env, opts))?;
         Ok(crate::host::summary_value(stored, &t))
     }
 }
@@ -74,7 +75,8 @@ impl Host for RecordHost<'_, '_> {
         Ok(())
     }
 
-    fn act(&mut self, mut wf: Workflow, act: Act, env: &Env) -> Result<Value, PilotError> {
+    fn act(&mut self, wf: Option<Workflow>, act: Act, env: &Env) -> Result<Value, PilotError> {
+        let mut wf = wf.ok_or_else(|| PilotError::InvalidArgument { message: "record is required".into() })?;
         let t = perform(&mut wf, &act, env, self.opts)?;
         let answer =
             json!({"record": Live(&wf), "checkpoint": crate::host::checkpoint_value(&t), "response": t.response(&wf)});

@@ -56,14 +56,33 @@ pub trait Host {
     /// `wf` is the loaded record with `changes` applied.
     fn save(&mut self, wf: &Workflow, changes: &Changes) -> Result<(), PilotError>;
 
-    /// Performs `act` on `wf` (the loaded record, with any saved edit) and answers with the
-    /// host's shape of the result: upstream's response dict (Python), a summary with the
+    /// True after a [`Host::load`] that found an object for the id which is not a record the
+    /// core can read (an embedder's stand-in): only checks that need no record apply to it,
+    /// and the act is performed on it as the host holds it (`act` gets `None`).
+    fn stand_in(&self) -> bool {
+        false
+    }
+
+    /// Performs `act` on `wf` (the loaded record, with any saved edit; `None` for a
+    /// stand-in) and answers with the host's shape of the result: upstream's response dict (Python), a summary with the
     /// checkpoint (`Pilot`), `{record, checkpoint, response}` (the record API). A refusal of
     /// the engine is an error; a host that answers refusals as dicts may return them as `Ok`.
-    fn act(&mut self, wf: Workflow, act: Act, env: &Env) -> Result<Value, PilotError>;
+    fn act(&mut self, wf: Option<Workflow>, act: Act, env: &Env) -> Result<Value, PilotError>;
 }
 
-/// The stored record of `id`, or [`PilotError::NotFound`].
+/// The stored record of `id`, or [`PilotError::NotFound`] (a stand-in cannot be checked:
+/// [`PilotError::InvalidRecord`]).
 fn load_existing<H: Host>(host: &mut H, id: &str) -> Result<Workflow, PilotError> {
-    host.load(id)?.ok_or_else(|| PilotError::NotFound { id: id.into() })
+    host.load(id)?.ok_or_else(|| missing(host, id))
+}
+
+/// Why a load found no record: none stored, or a stand-in that cannot be checked.
+fn missing<H: Host>(host: &H, id: &str) -> PilotError {
+    if host.stand_in() {
+        return PilotError::InvalidRecord {
+            fault: crate::error::RecordFault::Type,
+            detail: format!("the store returned an object for '{id}' that is not a workflow record"),
+        };
+    }
+    PilotError::NotFound { id: id.into() }
 }

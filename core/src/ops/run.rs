@@ -17,7 +17,7 @@ pub fn run<H: Host>(host: &mut H, id: &str, force: bool, env: &Env) -> Result<Va
     if run_check(&mut wf, force, env)? {
         host.save(&wf, &Changes::since(audit_before))?;
     }
-    host.act(wf, Act::Run, env)
+    host.act(Some(wf), Act::Run, env)
 }
 
 /// `run_workflow`'s checks: a damaged record is refused; a cancelled workflow is terminal;

@@ -32,7 +32,8 @@ impl Undo {
 fn load_measurable<H: Host>(host: &mut H, id: &str, tool: &str) -> Result<Workflow, PilotError> {
     match host.load(id) {
         Ok(Some(wf)) => Ok(wf),
-        Ok(None) => Err(PilotError::NotFound { id: id.into() }),
+        Ok(None) if !host.stand_in() => Err(PilotError::NotFound { id: id.into() }),
+        Ok(None) => Err(PilotError::RecordUnreadable { payload: unreadable(id, "TypeError", tool) }),
         Err(e) => {
             let class = match &e {
                 PilotError::InvalidRecord { fault, .. } => fault.python_class().to_string(),
@@ -55,7 +56,7 @@ pub fn rollback<H: Host>(host: &mut H, id: &str, confirm: bool, ack: bool, env: 
     if let Some(payload) = radius_refusal("roll back", &wf, &radius) {
         return Err(PilotError::RadiusRefused { payload });
     }
-    let answer = host.act(wf, Act::Rollback, env)?;
+    let answer = host.act(Some(wf), Act::Rollback, env)?;
     Ok(Undo::Done(rollback_result(answer, radius)))
 }
 
@@ -77,7 +78,7 @@ pub fn cancel<H: Host>(
     if let Some(payload) = radius_refusal("cancel", &wf, &radius) {
         return Err(PilotError::RadiusRefused { payload });
     }
-    let answer = host.act(wf, Act::Cancel { reason: reason.to_string() }, env)?;
+    let answer = host.act(Some(wf), Act::Cancel { reason: reason.to_string() }, env)?;
     Ok(Undo::Done(cancel_result(answer, radius)))
 }
 

@@ -120,6 +120,16 @@ def _caller_role() -> tuple[str, str | None] | None:
     return str(name), mode
 
 
+def _approval_refused(wf: Any, caller: str) -> str:
+    """Why the caller's role may not approve ``wf``, or "" (roles off, or allowed); the rule is
+    the core's, the one ``approve`` applies."""
+    role = _caller_role()
+    if role is None:
+        return ""
+    name, mode = role
+    return _native.approval_refused(wf, caller, name, mode) or ""
+
+
 def _role_rule() -> str:
     """The policy rule a role refusal names: ``role:<name>``."""
     try:
