@@ -47,7 +47,12 @@ pub fn did_not_start_message(executable: &str, cause: &str) -> String {
 
 #[pyfunction]
 pub fn leaf_cause(class: &str, text: &str) -> String {
-    d::leaf_cause(class, text)
+    let first: String = text.trim().lines().next().unwrap_or("").chars().take(200).collect();
+    if first.is_empty() {
+        class.to_string()
+    } else {
+        format!("{class}: {first}")
+    }
 }
 
 /// A child's MCP result as the step's stored result.
@@ -77,7 +82,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ] {
         sub.add_function(f)?;
     }
-    sub.add("ENV_FLAG", d::ENV_FLAG)?;
+    sub.add("ENV_FLAG", "VMWARE_PILOT_DISPATCH")?; // the variable that turns dispatch on (value `stdio`)
     sub.add("ENV_TIMEOUT", d::ENV_TIMEOUT)?;
     sub.add("DEFAULT_TIMEOUT", d::DEFAULT_TIMEOUT)?;
     sub.add("NETWORK_CALLER_REFUSAL", d::NETWORK_CALLER_REFUSAL)?;

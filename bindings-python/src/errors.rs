@@ -1,16 +1,10 @@
 //! The core's errors as Python exceptions, of the classes upstream raises for the same cases.
 
-use pyo3::exceptions::{PyAttributeError, PyException, PyKeyError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyAttributeError, PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use pilot_core::{PilotError, RecordFault};
 
-pyo3::create_exception!(
-    _native,
-    PilotException,
-    PyException,
-    "An error of the vmware-pilot core; `code` is its stable code."
-);
 pyo3::create_exception!(
     _native,
     WorkflowConflictError,

@@ -22,10 +22,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::Session>()?;
     m.add_class::<records::Secrets>()?;
     m.add_class::<templates::PyTemplateSet>()?;
-    m.add("PilotException", py.get_type::<errors::PilotException>())?;
     m.add("WorkflowConflictError", py.get_type::<errors::WorkflowConflictError>())?;
     m.add("ApprovalGateError", py.get_type::<errors::ApprovalGateError>())?;
     m.add_function(wrap_pyfunction!(model::register, m)?)?;
+    // the core's tables, for upstream's public names that hold them (never copied in Python)
+    m.add("KNOWN_STEP_STATUSES", pilot_core::record::status::KNOWN.to_vec())?;
+    m.add("UPSTREAM_SENSITIVE_KEYS", pilot_core::record::UPSTREAM_SENSITIVE_KEYS.to_vec())?;
     for f in [
         wrap_pyfunction!(records::from_dict, m)?,
         wrap_pyfunction!(records::from_json, m)?,

@@ -13,6 +13,8 @@
 //! * [`host`] — the JSON shapes bindings exchange with their callers;
 //! * [`pyfmt`] — Python's printing of values, where it shows in bytes upstream writes.
 
+#![warn(unreachable_pub)]
+
 pub mod catalog;
 pub mod dispatch;
 pub mod engine;

@@ -14,10 +14,7 @@ _log = logging.getLogger("vmware-pilot.lifecycle_gate")
 
 CAP = 16
 
-KNOWN_STEP_STATUSES = frozenset({
-    "pending", "running", "success", "failed", "skipped", "rolled_back", "not_executed",
-    "interrupted", "reported_done", "partially_rolled_back",
-})
+KNOWN_STEP_STATUSES = frozenset(_native.KNOWN_STEP_STATUSES)
 
 
 def _is_secret_name(key: Any) -> bool:

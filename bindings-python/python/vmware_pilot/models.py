@@ -141,14 +141,13 @@ def new_workflow_id() -> str:
 #: What a redacted secret is stored as.
 REDACTED_PLACEHOLDER = "***"
 
-_SENSITIVE_KEYS = frozenset({
-    "password", "passwd", "pwd", "token", "secret", "api_key", "apikey", "authorization",
-    "bearer", "private_key", "credential", "credentials", "kubeconfig",
-})
+#: upstream's thirteen names; the core's rule masks more spellings (docs/redaction.md)
+_SENSITIVE_KEYS = frozenset(_native.UPSTREAM_SENSITIVE_KEYS)
 
 
 def is_sensitive_key(key: Any) -> bool:
-    """True if ``key`` names a value never persisted in clear (exact, case-insensitive)."""
+    """True if ``key`` names a value never persisted in clear: upstream's thirteen names and
+    the spellings users write for them (``db_password``, ``clientSecret``...; docs/redaction.md)."""
     return _native.is_sensitive_key(key)
 
 

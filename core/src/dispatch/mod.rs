@@ -7,8 +7,6 @@ use serde_json::{json, Value};
 use crate::catalog::{bare_skill, catalog_skill_names};
 use crate::pyfmt::{py_repr, py_repr_str};
 
-/// The environment variable that turns dispatch on (value `stdio`).
-pub const ENV_FLAG: &str = "VMWARE_PILOT_DISPATCH";
 /// The environment variable with the per-call timeout in seconds.
 pub const ENV_TIMEOUT: &str = "VMWARE_PILOT_DISPATCH_TIMEOUT";
 /// The timeout when none is set: 30 minutes.
@@ -52,7 +50,8 @@ pub fn not_installed(executable: &str, skill: &str, interpreter: &str) -> String
     )
 }
 
-/// The per-call timeout from the environment variable's raw value (None: unset).
+/// The per-call timeout from the environment variable's raw value (None: unset). A rule, not
+/// I/O: every host that dispatches (Python's, Node's) reads the variable and parses it here.
 pub fn timeout_from(raw: Option<&str>) -> Result<f64, String> {
     let raw = raw.map(crate::pyfmt::py_strip).unwrap_or("");
     if raw.is_empty() {
@@ -131,7 +130,7 @@ fn parse_json_or_text(t: &str) -> Value {
 }
 
 fn truthy_error(v: &Value) -> bool {
-    v.get("error").is_some_and(crate::engine::is_truthy)
+    v.get("error").is_some_and(crate::pyfmt::is_truthy)
 }
 
 /// A child's `CallToolResult` as the step's result: the tool's own data, so that step
@@ -171,16 +170,6 @@ pub fn payload(is_error: bool, texts: &[String], structured: &Value) -> Value {
         parsed.into_iter().next().unwrap_or(Value::Null)
     } else {
         Value::Array(parsed)
-    }
-}
-
-/// `str()` of the first leaf of an exception chain, for messages: `Class: first line`.
-pub fn leaf_cause(class: &str, text: &str) -> String {
-    let first: String = text.trim().lines().next().unwrap_or("").chars().take(200).collect();
-    if first.is_empty() {
-        class.to_string()
-    } else {
-        format!("{class}: {first}")
     }
 }
 

@@ -2,8 +2,9 @@
 
 use serde_json::{Map, Value};
 
-use super::run::{dispatch_refusal, finish, run_in, settle};
+use super::run::{dispatch_refusal, run_in, settle};
 use super::text;
+use super::tx::finish;
 use super::tx::Tx;
 use super::{Checkpoint, Options, Transition};
 use crate::env::Env;

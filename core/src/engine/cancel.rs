@@ -1,6 +1,6 @@
 //! Cancelling a workflow (spec §2.9): terminal, nothing runs afterwards, nothing is undone.
 
-use super::run::finish;
+use super::tx::finish;
 use super::tx::Tx;
 use super::{Checkpoint, Transition};
 use crate::env::Env;

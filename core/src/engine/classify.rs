@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::text;
 use crate::catalog::bare_skill;
+use crate::pyfmt::is_truthy;
 use crate::pyfmt::{py_repr, py_str};
 
 /// An MCP `CallToolResult` as the host received it (an object with attributes, not a
@@ -144,18 +145,6 @@ fn guest_failure(payloads: &[&Map<String, Value>], tool: &str) -> Option<String>
         let cut: String = stderr.chars().take(300).collect();
         Some(text::guest_failure(tool, &code, &cut))
     })
-}
-
-/// Python truthiness of a JSON value.
-pub(crate) fn is_truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
 }
 
 /// The failure message, if this result reports one (everything but unknown effects).

@@ -18,7 +18,6 @@ use serde_json::{Map, Value};
 
 pub use approve::{approve, approve_and_hold};
 pub use cancel::cancel;
-pub(crate) use classify::is_truthy;
 pub use classify::{classify, returned_failure, Reported, ToolResult, Verdict};
 pub use drafts::{confirm_draft, design_draft, new_custom_workflow, steps_from_specs, update_draft};
 pub use refs::{referenced_indices, resolve_params};

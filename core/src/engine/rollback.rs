@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use super::classify::{classify, Reported, Verdict};
 use super::refs::resolve_params;
-use super::run::finish;
 use super::text;
+use super::tx::finish;
 use super::tx::Tx;
 use super::{Checkpoint, DispatchRequest, Mode, Options, Transition};
 use crate::env::Env;

@@ -6,7 +6,7 @@ use super::classify::{classify, Reported, Verdict};
 use super::refs::{referenced_indices, resolve_params};
 use super::rollback;
 use super::text;
-use super::tx::Tx;
+use super::tx::{finish, Tx};
 use super::{Checkpoint, DispatchRequest, Mode, Options, Transition};
 use crate::env::Env;
 use crate::error::PilotError;
@@ -18,10 +18,6 @@ pub fn run(wf: &mut Workflow, env: &Env, opts: &Options) -> Result<Transition, P
     let mut tx = Tx::new(wf, env);
     let ran = run_in(&mut tx, opts, true)?;
     Ok(settle(tx, ran))
-}
-
-pub(crate) fn finish(tx: Tx, checkpoint: Checkpoint) -> Transition {
-    Transition { checkpoint, changes: tx.changes, error: None }
 }
 
 fn id_state(wf: &Workflow) -> (String, String) {

@@ -2,35 +2,35 @@
 //! phrases callers look for are upstream's — spec Appendix C).
 
 /// `result.reason` of a step recorded but not executed (agent mode).
-pub const NO_DISPATCH_REASON: &str = "Pilot runs without --dispatch and never calls other \
+pub(crate) const NO_DISPATCH_REASON: &str = "Pilot runs without --dispatch and never calls other \
 skills' MCP tools itself: this step was recorded but NOT executed. The calling agent must \
 perform this skill/tool call with the listed params.";
 
 /// `message` of a run result that handed steps out (must not invite re-running).
-pub const HANDED_OUT_MESSAGE: &str = "This workflow is NOT completed. Pilot has no dispatcher \
+pub(crate) const HANDED_OUT_MESSAGE: &str = "This workflow is NOT completed. Pilot has no dispatcher \
 here, so the steps in pending_dispatch were recorded but not executed: perform each skill/tool \
 call yourself, in index order. A Pilot started with --dispatch will never run steps handed out \
 here.";
 
 /// Why a step whose tool only previewed is a failure.
-pub const PREVIEW_ONLY: &str = "step only previewed; nothing was changed. The tool answered \
+pub(crate) const PREVIEW_ONLY: &str = "step only previewed; nothing was changed. The tool answered \
 action='preview' because it was not called with confirm=True — a template must pass \
 confirm=True itself (Pilot's approve step is where the human decides). The preview, with its \
 blast_radius, is kept in this step's result.";
 
 /// Message of an MCP result flagged isError that carries no text.
-pub const IS_ERROR_NO_TEXT: &str = "the tool reported isError";
+pub(crate) const IS_ERROR_NO_TEXT: &str = "the tool reported isError";
 
 /// `reason` of a rollback entry for a step an earlier rollback already partly undid.
-pub const EARLIER_PARTIAL_REASON: &str = "rolled back by an earlier rollback call; not run again";
+pub(crate) const EARLIER_PARTIAL_REASON: &str = "rolled back by an earlier rollback call; not run again";
 
 /// `error` of the rollback entry written while an undo is in flight. If the process dies
 /// before the result is reported, this is what the record says about that undo.
-pub const UNDO_IN_FLIGHT: &str = "the undo was handed to the dispatcher and no result has \
+pub(crate) const UNDO_IN_FLIGHT: &str = "the undo was handed to the dispatcher and no result has \
 been recorded: if this persists, the process died mid-call and whether the undo took effect \
 is unknown — check the target system";
 
-pub fn crash_message(index: i64, skill: &str, tool: &str) -> String {
+pub(crate) fn crash_message(index: i64, skill: &str, tool: &str) -> String {
     format!(
         "Step {index} ({skill}.{tool}) was still marked running when this run started: the \
          process that dispatched it stopped before recording a result, so the step is now \
@@ -41,25 +41,25 @@ pub fn crash_message(index: i64, skill: &str, tool: &str) -> String {
     )
 }
 
-pub fn reported_done_reason(approver: &str) -> String {
+pub(crate) fn reported_done_reason(approver: &str) -> String {
     format!(
         "Pilot did not run this step and never saw its result; approve(acknowledge_not_executed=True) \
          from {approver} stated that it was performed outside Pilot."
     )
 }
 
-pub fn not_reversible_reason(tool: &str) -> String {
+pub(crate) fn not_reversible_reason(tool: &str) -> String {
     format!(
         "no rollback defined: {tool} stays applied — undo it by hand (or with an explicit new \
          plan) if it must be reversed"
     )
 }
 
-pub fn no_dispatch_failure(skill: &str, tool: &str) -> String {
+pub(crate) fn no_dispatch_failure(skill: &str, tool: &str) -> String {
     format!("No dispatch configured for {skill}.{tool} — Pilot will not pretend to run it. {NO_DISPATCH_REASON}")
 }
 
-pub fn guest_unknown(tool: &str, exit_code_repr: &str) -> String {
+pub(crate) fn guest_unknown(tool: &str, exit_code_repr: &str) -> String {
     format!(
         "{tool}: the guest command timed out or Pilot could not read how it ended (exit_code \
          {exit_code_repr}); it may still be running, so its effect is UNKNOWN — look at the \
@@ -67,11 +67,11 @@ pub fn guest_unknown(tool: &str, exit_code_repr: &str) -> String {
     )
 }
 
-pub fn guest_failure(tool: &str, code: &str, stderr: &str) -> String {
+pub(crate) fn guest_failure(tool: &str, code: &str, stderr: &str) -> String {
     format!("{tool}: the command exited with exit_code {code}. stderr: {stderr}")
 }
 
-pub fn rollback_incomplete(broken: &[(i64, String, String)]) -> String {
+pub(crate) fn rollback_incomplete(broken: &[(i64, String, String)]) -> String {
     let listed: Vec<String> = broken.iter().map(|(i, tool, status)| format!("step {i} {tool} {status}")).collect();
     format!(
         "{} undo(s) did not complete: {}. Check each of them in the target system; \

@@ -8,8 +8,10 @@ mod encode;
 mod float;
 mod int;
 mod repr;
+mod truth;
 
 pub use encode::{to_db_json, to_mcp_text, DbFormatter};
 pub use float::{py_float_repr, py_round, pydantic_float};
 pub use int::{parse_py_int, PyInt};
 pub use repr::{py_repr, py_repr_str, py_repr_str_list, py_str, py_strip, py_type_name};
+pub use truth::is_truthy;

@@ -12,7 +12,7 @@ pub use changes::Changes;
 pub use load::{workflow_from_json, workflow_from_value};
 pub use redact::{
     first_redacted_secret, first_redacted_secret_in, is_sensitive_key, redact_value, restore_secrets, secrets_only,
-    REDACTED,
+    REDACTED, UPSTREAM_SENSITIVE_KEYS,
 };
 pub use ser::{DbJsonCache, Live, Persisted};
 pub use state::WorkflowState;

@@ -267,3 +267,21 @@ fn push_joined(out: &mut String, parts: &[String]) {
         out.push_str(part);
     }
 }
+
+/// The record's own renderings, through the serialisers above.
+impl Workflow {
+    /// `to_dict()`: the record as a JSON object, secrets included (the live view).
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(Live(self)).unwrap_or(Value::Null)
+    }
+
+    /// The record as upstream stores it in the `data` column: redacted, `json.dumps` bytes.
+    pub fn to_db_json(&self) -> String {
+        crate::pyfmt::to_db_json(&Persisted(self))
+    }
+
+    /// `json.dumps`-style text of the live view (no redaction).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&Live(self)).unwrap_or_default()
+    }
+}

@@ -124,19 +124,4 @@ impl Workflow {
         }
         self.steps.iter().position(|s| s.index == index)
     }
-
-    /// `to_dict()`: the record as a JSON object, secrets included (the live view).
-    pub fn to_value(&self) -> Value {
-        serde_json::to_value(super::ser::Live(self)).unwrap_or(Value::Null)
-    }
-
-    /// The record as upstream stores it in the `data` column: redacted, `json.dumps` bytes.
-    pub fn to_db_json(&self) -> String {
-        crate::pyfmt::to_db_json(&super::ser::Persisted(self))
-    }
-
-    /// `json.dumps`-style text of the live view (no redaction).
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(&super::ser::Live(self)).unwrap_or_default()
-    }
 }

@@ -39,7 +39,7 @@ pub fn truthy_flag(v: &Value) -> bool {
             crate::pyfmt::py_strip(s).to_lowercase().as_str(),
             "" | "0" | "false" | "no" | "off" | "none" | "null"
         ),
-        other => crate::engine::is_truthy(other),
+        other => crate::pyfmt::is_truthy(other),
     }
 }
 
@@ -164,10 +164,10 @@ pub fn gate_refusal(name: &str, violations: &[GateViolation], text: &RefusalText
 /// (`params.custom` truthy, or `_source` from a YAML file) or a type that is not a built-in
 /// name makes it custom (fail-closed).
 pub fn is_custom_workflow(wf: &Workflow) -> bool {
-    if wf.params.get("custom").is_some_and(crate::engine::is_truthy) || wf.params.contains_key("_source") {
+    if wf.params.get("custom").is_some_and(crate::pyfmt::is_truthy) || wf.params.contains_key("_source") {
         return true;
     }
-    !crate::templates::builtin_names().contains(&wf.workflow_type.as_str())
+    !crate::catalog::BUILTIN_NAMES.contains(&wf.workflow_type.as_str())
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub fn template_name_problem(name: &str) -> Option<String> {
             py_repr_str(name)
         ));
     }
-    if crate::templates::builtin_names().contains(&name) {
+    if crate::catalog::BUILTIN_NAMES.contains(&name) {
         return Some(format!(
             "Invalid workflow name {}: it is a built-in template's name, and a saved template by that name \
              would replace the built-in. Choose another, such as '{name}_custom'.",

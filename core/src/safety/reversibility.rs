@@ -45,7 +45,7 @@ pub fn leaves_behind(step: &WorkflowStep) -> String {
     let what = ["new_name", "vm_name"]
         .iter()
         .filter_map(|k| step.params.get(*k))
-        .find(|v| crate::engine::is_truthy(v))
+        .find(|v| crate::pyfmt::is_truthy(v))
         .map(py_repr)
         .unwrap_or_else(|| "'the object it created'".to_string());
     format!(

@@ -7,10 +7,11 @@
 
 use serde_json::Value;
 
+pub(super) use super::functions::EvalError;
 use super::functions::{call, FnContext};
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub(super) enum Expr {
     Literal(Value),
     List(Vec<Expr>),
     Path(Vec<String>),
@@ -148,13 +149,13 @@ impl Parser<'_> {
 
 /// One piece of a template string.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Piece {
+pub(super) enum Piece {
     Text(String),
     Expr(Expr),
 }
 
 /// Splits a string into text and `${...}` expressions. `$${` writes a literal `${`.
-pub fn parse_template_string(s: &str) -> Result<Vec<Piece>, String> {
+pub(super) fn parse_template_string(s: &str) -> Result<Vec<Piece>, String> {
     let chars: Vec<char> = s.chars().collect();
     let mut pieces = Vec::new();
     let mut text = String::new();
@@ -188,38 +189,31 @@ pub fn parse_template_string(s: &str) -> Result<Vec<Piece>, String> {
 }
 
 /// Names in scope while a template is instantiated, innermost last.
-pub struct Scope {
+pub(super) struct Scope {
     frames: Vec<serde_json::Map<String, Value>>,
 }
 
 impl Scope {
-    pub fn new(root: serde_json::Map<String, Value>) -> Self {
+    pub(super) fn new(root: serde_json::Map<String, Value>) -> Self {
         Scope { frames: vec![root] }
     }
-    pub fn push(&mut self, frame: serde_json::Map<String, Value>) {
+    pub(super) fn push(&mut self, frame: serde_json::Map<String, Value>) {
         self.frames.push(frame);
     }
-    pub fn pop(&mut self) {
+    pub(super) fn pop(&mut self) {
         self.frames.pop();
     }
-    pub fn set(&mut self, name: &str, v: Value) {
+    pub(super) fn set(&mut self, name: &str, v: Value) {
         if let Some(top) = self.frames.last_mut() {
             top.insert(name.to_string(), v);
         }
     }
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub(super) fn get(&self, name: &str) -> Option<&Value> {
         self.frames.iter().rev().find_map(|f| f.get(name))
     }
 }
 
-/// Why evaluation stopped: the template is wrong, or the caller's argument is refused.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EvalError {
-    Definition(String),
-    Argument(String),
-}
-
-pub fn eval(e: &Expr, scope: &Scope, ctx: &FnContext) -> Result<Value, EvalError> {
+pub(super) fn eval(e: &Expr, scope: &Scope, ctx: &FnContext) -> Result<Value, EvalError> {
     match e {
         Expr::Literal(v) => Ok(v.clone()),
         Expr::List(items) => Ok(Value::Array(items.iter().map(|i| eval(i, scope, ctx)).collect::<Result<_, _>>()?)),
@@ -242,7 +236,7 @@ pub fn eval(e: &Expr, scope: &Scope, ctx: &FnContext) -> Result<Value, EvalError
 
 /// Renders a template string: one whole `${expr}` keeps its value's type; otherwise the
 /// pieces are joined, each expression as Python's `str()`.
-pub fn render_string(s: &str, scope: &Scope, ctx: &FnContext) -> Result<Value, EvalError> {
+pub(super) fn render_string(s: &str, scope: &Scope, ctx: &FnContext) -> Result<Value, EvalError> {
     if !s.contains("${") {
         return Ok(Value::String(s.replace("$${", "${")));
     }

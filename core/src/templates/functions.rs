@@ -3,14 +3,20 @@
 
 use serde_json::{json, Map, Value};
 
-use super::expr::EvalError;
-use crate::engine::is_truthy;
+/// Why evaluation stopped: the template is wrong, or the caller's argument is refused.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum EvalError {
+    Definition(String),
+    Argument(String),
+}
+
+use crate::pyfmt::is_truthy;
 use crate::pyfmt::{py_repr, py_repr_str_list, py_str};
 use crate::safety::gated::{confirmed_params, refuse_caller_decision};
 
 /// What functions may read besides their arguments.
 #[derive(Debug, Clone, Default)]
-pub struct FnContext {
+pub(super) struct FnContext {
     /// The host's local time as `YYYYMMDD-HHMMSS` (for default names).
     pub local_time: String,
 }
@@ -39,7 +45,7 @@ fn as_str<'a>(name: &str, v: &'a Value) -> Result<&'a str, EvalError> {
 }
 
 /// Calls function `name`.
-pub fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, EvalError> {
+pub(super) fn call(name: &str, args: Vec<Value>, ctx: &FnContext) -> Result<Value, EvalError> {
     match name {
         // len(x): items of a list or object, characters of a string
         "len" => {

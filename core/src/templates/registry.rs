@@ -9,31 +9,8 @@ use super::document::{Template, TemplateSource};
 use super::yaml::parse_yaml;
 use crate::error::PilotError;
 
-macro_rules! builtins {
-    ($($name:literal),* $(,)?) => {
-        /// Built-in template names, in upstream's registry order.
-        pub const BUILTIN_NAMES: [&str; 15] = [$($name),*];
-        const BUILTIN_SOURCES: [&str; 15] = [$(include_str!(concat!("../../../templates/builtin/", $name, ".yaml"))),*];
-    };
-}
-
-builtins!(
-    "clone_and_test",
-    "incident_response",
-    "investigate_alert",
-    "plan_and_approve",
-    "compliance_scan",
-    "network_segment_setup",
-    "vks_cluster_deploy",
-    "rolling_restart",
-    "capacity_expansion",
-    "disaster_recovery",
-    "patch_deployment",
-    "storage_expansion",
-    "baseline_capture",
-    "baseline_audit",
-    "baseline_remediate",
-);
+pub use crate::catalog::BUILTIN_NAMES;
+use crate::catalog::BUILTIN_SOURCES;
 
 pub fn builtin_names() -> &'static [&'static str] {
     &BUILTIN_NAMES
@@ -78,7 +55,7 @@ pub enum CustomFile {
 /// Reads one user template document (already parsed from YAML by the host).
 pub fn custom_template(doc: Value, file_name: &str, display_path: &str) -> CustomFile {
     let has = |k: &str| doc.as_object().is_some_and(|m| m.contains_key(k));
-    if !crate::engine::is_truthy(&doc) || !has("name") || !has("steps") {
+    if !crate::pyfmt::is_truthy(&doc) || !has("name") || !has("steps") {
         return CustomFile::Skipped(format!("Skipping invalid workflow: {file_name} (missing name or steps)"));
     }
     let source = TemplateSource { file_name: file_name.into(), display_path: display_path.into() };
@@ -91,7 +68,7 @@ pub fn custom_template(doc: Value, file_name: &str, display_path: &str) -> Custo
 /// The `list_workflows` entry of a custom file: `{"name", "description", "file", "steps"}`,
 /// or `None` when upstream would leave the file out (empty, or no `name`).
 pub fn custom_listing(doc: &Value, file_name: &str) -> Option<Value> {
-    let m = doc.as_object().filter(|_| crate::engine::is_truthy(doc))?;
+    let m = doc.as_object().filter(|_| crate::pyfmt::is_truthy(doc))?;
     let name = m.get("name")?.clone();
     let steps = match m.get("steps") {
         None => 0,

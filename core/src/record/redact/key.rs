@@ -7,7 +7,8 @@
 //! Everything upstream 2.4.0 masks (13 exact names) is masked here too.
 
 /// Upstream's list: a key is sensitive when its lower-cased name is exactly one of these.
-const UPSTREAM: [&str; 13] = [
+/// vmware-pilot 2.4.0's thirteen sensitive names (exact, case-insensitive): all still masked.
+pub const UPSTREAM: [&str; 13] = [
     "password",
     "passwd",
     "pwd",

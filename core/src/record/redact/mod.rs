@@ -7,7 +7,7 @@ mod text;
 
 use serde_json::{Map, Value};
 
-pub use key::is_sensitive_key;
+pub use key::{is_sensitive_key, UPSTREAM as UPSTREAM_SENSITIVE_KEYS};
 pub(crate) use text::mask_credentials;
 
 /// What a redacted secret is stored as.

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::REDACTED;
 
 /// `s` with every credential in it masked.
-pub fn mask_credentials(s: &str) -> Cow<'_, str> {
+pub(crate) fn mask_credentials(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
     let mut out: Option<String> = None;
     let (mut copied, mut i) = (0, 0);
@@ -40,7 +40,7 @@ pub fn mask_credentials(s: &str) -> Cow<'_, str> {
 
 /// Whether `s` holds a credential that was masked (`Bearer ***`, `Basic ***`,
 /// `scheme://user:***@host`): whatever it was, it is lost and must not be sent.
-pub fn has_masked_credential(s: &str) -> bool {
+pub(super) fn has_masked_credential(s: &str) -> bool {
     let b = s.as_bytes();
     (0..b.len()).any(|i| match b[i] {
         b'b' | b'B' => http_credential(b, i).is_some_and(|(_, start, end)| &b[start..end] == REDACTED.as_bytes()),
