@@ -117,8 +117,19 @@ fn id_of(workflow_id: &Bound<'_, PyAny>) -> PyResult<String> {
     ops::id_arg(&to_json(workflow_id)?, "workflow_id").map_err(|e| crate::records_api::raise(py, &e))
 }
 
-fn env(py: Python<'_>) -> Env {
-    crate::env::env(py, "")
+/// Runs `op` over a host of `store` and `executor` for the checked `workflow_id`, as `caller`,
+/// and gives its answer to Python.
+fn call<'py>(
+    store: &Bound<'py, PyAny>,
+    executor: &Bound<'py, PyAny>,
+    workflow_id: &Bound<'py, PyAny>,
+    caller: &str,
+    op: impl FnOnce(&mut PyHost<'py>, &str, &Env) -> Result<Value, PilotError>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let id = id_of(workflow_id)?;
+    let mut host = PyHost::new(store, executor);
+    let out = op(&mut host, &id, &crate::env::env(store.py(), caller));
+    host.finish(out)
 }
 
 /// run_workflow.
@@ -129,10 +140,7 @@ pub fn run<'py>(
     workflow_id: &Bound<'py, PyAny>,
     force: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let id = id_of(workflow_id)?;
-    let mut host = PyHost::new(store, executor);
-    let out = ops::run(&mut host, &id, force, &env(store.py()));
-    host.finish(out)
+    call(store, executor, workflow_id, "", |h, id, env| ops::run(h, id, force, env))
 }
 
 /// approve. `caller`: the authenticated caller over a network transport, or None. `role`:
@@ -150,16 +158,13 @@ pub fn approve<'py>(
     caller: Option<&str>,
     role: Option<(String, Option<String>)>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let id = id_of(workflow_id)?;
     let mode = role.as_ref().map(|(name, mode)| (name.as_str(), mode.as_deref().and_then(ApproveMode::parse)));
     let check = match mode {
         None => ApproverCheck::Unchecked,
         Some((name, mode)) => ApproverCheck::Role { role: mode.map(|m| (name, m)), role_name: name },
     };
     let a = ApproveArgs { approver, caller, check, acknowledge_not_executed, hold: false };
-    let mut host = PyHost::new(store, executor);
-    let out = ops::approve(&mut host, &id, a, &env(store.py()));
-    host.finish(out)
+    call(store, executor, workflow_id, "", |h, id, env| ops::approve(h, id, a, env))
 }
 
 /// rollback: the preview, or with `confirm` the labelled rollback.
@@ -171,10 +176,9 @@ pub fn rollback<'py>(
     confirm: bool,
     acknowledge_unknown_effects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let id = id_of(workflow_id)?;
-    let mut host = PyHost::new(store, executor);
-    let out = ops::rollback(&mut host, &id, confirm, acknowledge_unknown_effects, &env(store.py()));
-    host.finish(out.map(ops::Undo::into_value))
+    call(store, executor, workflow_id, "", |h, id, env| {
+        ops::rollback(h, id, confirm, acknowledge_unknown_effects, env).map(ops::Undo::into_value)
+    })
 }
 
 /// cancel_workflow: the preview, or with `confirm` the labelled cancel.
@@ -187,10 +191,9 @@ pub fn cancel<'py>(
     confirm: bool,
     acknowledge_unknown_effects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let id = id_of(workflow_id)?;
-    let mut host = PyHost::new(store, executor);
-    let out = ops::cancel(&mut host, &id, reason, confirm, acknowledge_unknown_effects, &env(store.py()));
-    host.finish(out.map(ops::Undo::into_value))
+    call(store, executor, workflow_id, "", |h, id, env| {
+        ops::cancel(h, id, reason, confirm, acknowledge_unknown_effects, env).map(ops::Undo::into_value)
+    })
 }
 
 /// update_draft, as `caller` (who becomes one of the draft's authors).
@@ -204,11 +207,11 @@ pub fn update_draft<'py>(
     caller: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = store.py();
-    let id = id_of(workflow_id)?;
     let steps = to_json(steps)?;
-    let mut host = PyHost::new(store, &py.None().into_bound(py));
-    let out = ops::update_draft(&mut host, &id, name, description, &steps, &crate::env::env(py, caller));
-    host.finish(out)
+    let no_executor = py.None().into_bound(py); // a draft edit performs nothing
+    call(store, &no_executor, workflow_id, caller, |h, id, env| {
+        ops::update_draft(h, id, name, description, &steps, env)
+    })
 }
 
 pub fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -28,6 +28,12 @@ fn thrown(e: PilotError) -> JsValue {
     errors::to_js(&e)
 }
 
+/// A workflow id from JS: a non-empty string (a number or an object is refused with
+/// `invalid_argument`, the core's one rule for ids).
+fn id_of(v: &JsValue) -> Result<String, JsValue> {
+    ops::id_arg(&from_js(v)?, "id").map_err(thrown)
+}
+
 /// `{preview}` without `confirm`; the labelled answer with it.
 fn undo_js(out: Result<Undo, PilotError>) -> Result<JsValue, JsValue> {
     match out.map_err(thrown)? {
@@ -107,7 +113,8 @@ impl Pilot {
 
     /// `changes`: `{name?, description?, steps?}`.
     #[wasm_bindgen(js_name = updateDraft)]
-    pub fn update_draft(&mut self, id: &str, changes: JsValue) -> Result<JsValue, JsValue> {
+    pub fn update_draft(&mut self, id: JsValue, changes: JsValue) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         let c = match from_js(&changes)? {
             Value::Null => Value::Object(Map::new()),
             v @ Value::Object(_) => v,
@@ -122,7 +129,8 @@ impl Pilot {
     }
 
     #[wasm_bindgen(js_name = confirmDraft)]
-    pub fn confirm_draft(&mut self, id: &str) -> Result<JsValue, JsValue> {
+    pub fn confirm_draft(&mut self, id: JsValue) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         let env = self.env();
         let wf = self.driver.update(id, |wf| engine::confirm_draft(wf, &env)).map_err(thrown)?;
         record_js(wf)
@@ -137,23 +145,27 @@ impl Pilot {
     }
 
     /// The record (this `Pilot`'s working copy, read from storage on first use).
-    pub fn get(&mut self, id: &str) -> Result<JsValue, JsValue> {
+    pub fn get(&mut self, id: JsValue) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         record_js(self.driver.get(id).map_err(thrown)?)
     }
 
     /// get_workflow_status's answer.
-    pub fn status(&mut self, id: &str) -> Result<JsValue, JsValue> {
+    pub fn status(&mut self, id: JsValue) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         to_js(&ops::status_response(self.driver.get(id).map_err(thrown)?))
     }
 
-    pub fn review(&mut self, id: &str) -> Result<JsValue, JsValue> {
+    pub fn review(&mut self, id: JsValue) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         to_js(&pilot_core::safety::review::review(self.driver.get(id).map_err(thrown)?))
     }
 
     /// Runs to the next checkpoint, after run_workflow's checks (refused with `gate_missing` or
     /// `review_blocked` — `details` is the reason and the fix — when review finds a step that
     /// needs a gate; `force` overrides the review for built-in templates only).
-    pub fn run(&mut self, id: &str, force: bool) -> Result<JsValue, JsValue> {
+    pub fn run(&mut self, id: JsValue, force: bool) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         let env = self.env();
         let out =
             self.options.with(|o| ops::run(&mut DriverHost { driver: &mut self.driver, opts: o }, id, force, &env));
@@ -161,7 +173,8 @@ impl Pilot {
     }
 
     /// Reports the outcome of a dispatched step: `{returned}`, `{raised}`, `{unknown}`, `{toolResult}`.
-    pub fn report(&mut self, id: &str, index: f64, outcome: JsValue) -> Result<JsValue, JsValue> {
+    pub fn report(&mut self, id: JsValue, index: f64, outcome: JsValue) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         let env = self.env();
         let reported = reported_from(&from_js(&outcome)?)?;
         let index = crate::engine::step_index(index)?;
@@ -176,11 +189,12 @@ impl Pilot {
     /// stops at the approval: the workflow is `pending` again for whoever performs its steps.
     pub fn approve(
         &mut self,
-        id: &str,
+        id: JsValue,
         approver: &str,
         acknowledge_not_executed: bool,
         hold: bool,
     ) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         let env = crate::env::env(if approver.is_empty() { &self.caller } else { approver });
         let check = ApproverCheck::Mode(self.approve_mode);
         let a = ApproveArgs { approver, caller: None, check, acknowledge_not_executed, hold };
@@ -191,7 +205,8 @@ impl Pilot {
 
     /// Rejects the pending gate: the workflow is cancelled with `reason` (no step past the
     /// gate ever runs); the answer's `blast_radius` says what earlier steps left in place.
-    pub fn reject(&mut self, id: &str, rejecter: &str, reason: &str) -> Result<JsValue, JsValue> {
+    pub fn reject(&mut self, id: JsValue, rejecter: &str, reason: &str) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         let env = crate::env::env(if rejecter.is_empty() { &self.caller } else { rejecter });
         let opts = Options::agent();
         let out = ops::reject(&mut DriverHost { driver: &mut self.driver, opts: &opts }, id, rejecter, reason, &env);
@@ -202,7 +217,13 @@ impl Pilot {
     /// changed. With it: refused (code `radius_refused`) while blockers or unacknowledged
     /// unmeasured effects remain, else the rollback starts (in host mode the undos come back
     /// as dispatch checkpoints).
-    pub fn rollback(&mut self, id: &str, confirm: bool, acknowledge_unknown_effects: bool) -> Result<JsValue, JsValue> {
+    pub fn rollback(
+        &mut self,
+        id: JsValue,
+        confirm: bool,
+        acknowledge_unknown_effects: bool,
+    ) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         let env = self.env();
         undo_js(self.options.with(|o| {
             ops::rollback(
@@ -218,11 +239,12 @@ impl Pilot {
     /// Like `rollback`: `{preview}` without `confirm`, the cancel with it.
     pub fn cancel(
         &mut self,
-        id: &str,
+        id: JsValue,
         reason: &str,
         confirm: bool,
         acknowledge_unknown_effects: bool,
     ) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
         let env = self.env();
         let opts = Options::agent();
         let mut host = DriverHost { driver: &mut self.driver, opts: &opts };
@@ -237,12 +259,15 @@ impl Pilot {
         to_js(&rows)
     }
 
-    pub fn delete(&mut self, id: &str) -> Result<bool, JsValue> {
+    pub fn delete(&mut self, id: JsValue) -> Result<bool, JsValue> {
+        let id = &id_of(&id)?;
         self.driver.delete(id).map_err(thrown)
     }
 
     /// Drops the working copy of `id`: the next call reads the storage again.
-    pub fn forget(&mut self, id: &str) {
+    pub fn forget(&mut self, id: JsValue) {
+        let Ok(id) = id_of(&id) else { return };
+        let id = &id;
         self.driver.forget(id);
     }
 }

@@ -5,26 +5,10 @@ use pilot_core::engine::{self, Options, Reported};
 use pilot_core::ops::{self, hosts::DriverHost, ApproveArgs, ApproverCheck, Undo};
 use pilot_core::safety::roles::ApproveMode;
 use pilot_core::storage::{Driver, MemoryStore};
-use pilot_core::{Env, Timestamp, Workflow};
-use serde_json::{json, Value};
+use serde_json::json;
 
-fn env(t: i64) -> Env {
-    Env::new(Timestamp { unix_micros: 1_795_305_600_000_000 + t * 1000, utc_offset_secs: 0 }, t as u64, "tester")
-}
-
-fn workflow(n: usize, gate_at: Option<usize>) -> Workflow {
-    let specs: Vec<Value> = (0..n)
-        .map(|i| {
-            if Some(i) == gate_at {
-                json!({"action": "require_approval", "skill": "pilot", "tool": "approve", "params": {"message": "go?"}})
-            } else {
-                json!({"action": format!("s{i}"), "skill": "aiops", "tool": "power_on_vm",
-                       "params": {"vm_name": format!("vm-{i}")}})
-            }
-        })
-        .collect();
-    engine::new_custom_workflow(&env(0), "t", "d", engine::steps_from_specs(&specs).unwrap())
-}
+mod common;
+use common::{env, workflow};
 
 fn approval(approver: &str, mode: ApproveMode, hold: bool) -> ApproveArgs<'_> {
     ApproveArgs { approver, caller: None, check: ApproverCheck::Mode(mode), acknowledge_not_executed: false, hold }

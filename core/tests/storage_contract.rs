@@ -7,24 +7,8 @@ use pilot_core::storage::{Driver, ListFilter, MemoryStore, Storage};
 use pilot_core::{Checkpoint, Env, PilotError, Timestamp, Workflow, WorkflowState};
 use serde_json::{json, Value};
 
-fn env(t: i64) -> Env {
-    Env::new(Timestamp { unix_micros: 1_795_305_600_000_000 + t * 1000, utc_offset_secs: 0 }, t as u64, "tester")
-}
-
-fn workflow(n: usize, gate_at: Option<usize>) -> Workflow {
-    let specs: Vec<Value> = (0..n)
-        .map(|i| {
-            if Some(i) == gate_at {
-                json!({"action": "require_approval", "skill": "pilot", "tool": "approve", "params": {"message": "go?"}})
-            } else {
-                json!({"action": format!("s{i}"), "skill": "aiops", "tool": "power_on_vm",
-                       "params": {"vm_name": format!("vm-{i}"), "password": "pw"}})
-            }
-        })
-        .collect();
-    let steps = engine::steps_from_specs(&specs).unwrap();
-    engine::new_custom_workflow(&env(0), "t", "d", steps)
-}
+mod common;
+use common::{env, workflow};
 
 /// What a store without secrets holds: the live record, redacted.
 fn as_stored(wf: &Workflow) -> Value {

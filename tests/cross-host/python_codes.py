@@ -57,7 +57,7 @@ out["update_draft with steps that are not an array"] = {
 }
 at_gate = core.run(rec, env=env)["record"]
 for name, _caller in LOOKALIKES:
-    out[f"the creator approves as {name!r}"] = {
+    out[f"the creator approves as {json.dumps(name, ensure_ascii=False)}"] = {
         "python_record_api": code_of(
             lambda name=name: core.approve(at_gate, name, approve_mode="others", acknowledge_not_executed=True)
         )
@@ -99,7 +99,7 @@ out["update_draft with steps that are not an array"]["python_mcp"] = tool_code(
 mcp_gate = dict(at_gate, id=at_gate["id"] + "-mcp", created_by="token:alice")
 gid = stored(mcp_gate)
 for name, caller in LOOKALIKES:
-    out[f"the creator approves as {name!r}"]["python_mcp"] = code_of(
+    out[f"the creator approves as {json.dumps(name, ensure_ascii=False)}"]["python_mcp"] = code_of(
         lambda caller=caller: ops.approve(store, server._get_executor, gid, "", True, caller, ("ops", "others"))
     )
 

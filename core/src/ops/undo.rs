@@ -47,17 +47,8 @@ fn load_measurable<H: Host>(host: &mut H, id: &str, tool: &str) -> Result<Workfl
 
 /// rollback: the preview, or (with `confirm`) the undo of the successful steps, last first.
 pub fn rollback<H: Host>(host: &mut H, id: &str, confirm: bool, ack: bool, env: &Env) -> Result<Undo, PilotError> {
-    let wf = load_measurable(host, id, "rollback")?;
-    let preview = rollback_preview(&wf, ack);
-    if !confirm {
-        return Ok(Undo::Preview(preview));
-    }
-    let radius = preview.get("blast_radius").cloned().unwrap_or(Value::Null);
-    if let Some(payload) = radius_refusal("roll back", &wf, &radius) {
-        return Err(PilotError::RadiusRefused { payload });
-    }
-    let answer = host.act(Some(wf), Act::Rollback, env)?;
-    Ok(Undo::Done(rollback_result(answer, radius)))
+    let kind = Kind { tool: "rollback", verb: "roll back", preview: rollback_preview, label: rollback_result };
+    undo(host, id, kind, Act::Rollback, confirm, ack, env)
 }
 
 /// cancel_workflow: the preview, or (with `confirm`) the cancel: no further step runs.
@@ -69,17 +60,40 @@ pub fn cancel<H: Host>(
     ack: bool,
     env: &Env,
 ) -> Result<Undo, PilotError> {
-    let wf = load_measurable(host, id, "cancel_workflow")?;
-    let preview = cancel_preview(&wf, ack);
+    let kind = Kind { tool: "cancel_workflow", verb: "cancel", preview: cancel_preview, label: cancel_result };
+    undo(host, id, kind, Act::Cancel { reason: reason.to_string() }, confirm, ack, env)
+}
+
+/// What differs between rollback and cancel: the tool's name, the verb its refusals use, its
+/// preview and the label of what it did.
+struct Kind {
+    tool: &'static str,
+    verb: &'static str,
+    preview: fn(&Workflow, bool) -> Value,
+    label: fn(Value, Value) -> Value,
+}
+
+/// preview → (with `confirm`) refusal by the blast radius → act → label.
+fn undo<H: Host>(
+    host: &mut H,
+    id: &str,
+    kind: Kind,
+    act: Act,
+    confirm: bool,
+    ack: bool,
+    env: &Env,
+) -> Result<Undo, PilotError> {
+    let wf = load_measurable(host, id, kind.tool)?;
+    let preview = (kind.preview)(&wf, ack);
     if !confirm {
         return Ok(Undo::Preview(preview));
     }
     let radius = preview.get("blast_radius").cloned().unwrap_or(Value::Null);
-    if let Some(payload) = radius_refusal("cancel", &wf, &radius) {
+    if let Some(payload) = radius_refusal(kind.verb, &wf, &radius) {
         return Err(PilotError::RadiusRefused { payload });
     }
-    let answer = host.act(Some(wf), Act::Cancel { reason: reason.to_string() }, env)?;
-    Ok(Undo::Done(cancel_result(answer, radius)))
+    let answer = host.act(Some(wf), act, env)?;
+    Ok(Undo::Done((kind.label)(answer, radius)))
 }
 
 fn preview(id: &str, radius: Value, hint: &str) -> Value {
