@@ -74,6 +74,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(templates::builtin_listing, m)?,
         wrap_pyfunction!(templates::custom_listing, m)?,
         wrap_pyfunction!(templates::parse_yaml, m)?,
+        wrap_pyfunction!(templates::substitute, m)?,
         wrap_pyfunction!(templates::aiops_change, m)?,
         wrap_pyfunction!(templates::require_guest_username, m)?,
     ] {

@@ -10,7 +10,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 use pyo3::{intern, IntoPyObjectExt};
 use serde_json::{Map, Value};
 
-use pilot_core::record::{AuditEntry, Changes, WorkflowState};
+use pilot_core::record::{AuditEntry, Changes, StepStatus, WorkflowState};
 use pilot_core::{Workflow, WorkflowStep};
 
 use crate::convert::{to_json, to_py};
@@ -114,7 +114,7 @@ pub fn read_step(obj: &Bound<'_, PyAny>, place: &str) -> PyResult<WorkflowStep> 
         skill: text(&f("skill")?, &at("skill"))?,
         tool: text(&f("tool")?, &at("tool"))?,
         params: map(&f("params")?, &at("params"))?,
-        status: to_json(&f("status")?)?,
+        status: StepStatus::from_value(to_json(&f("status")?)?),
         result: to_json(&f("result")?)?,
         started_at: text(&f("started_at")?, &at("started_at"))?,
         completed_at: text(&f("completed_at")?, &at("completed_at"))?,
@@ -223,7 +223,7 @@ fn step_fields<'py>(py: Python<'py>, s: &WorkflowStep, d: &Bound<'py, PyDict>) -
     d.set_item(intern!(py, "skill"), &s.skill)?;
     d.set_item(intern!(py, "tool"), &s.tool)?;
     d.set_item(intern!(py, "params"), to_py(py, &Value::Object(s.params.clone()))?)?;
-    d.set_item(intern!(py, "status"), to_py(py, &s.status)?)?;
+    d.set_item(intern!(py, "status"), to_py(py, &s.status.to_value())?)?;
     d.set_item(intern!(py, "result"), to_py(py, &s.result)?)?;
     d.set_item(intern!(py, "started_at"), &s.started_at)?;
     d.set_item(intern!(py, "completed_at"), &s.completed_at)?;
@@ -320,7 +320,7 @@ fn write_step(obj: &Bound<'_, PyAny>, s: &WorkflowStep) -> PyResult<()> {
     set(obj, d, "skill", &s.skill)?;
     set(obj, d, "tool", &s.tool)?;
     set_map(obj, d, "params", &s.params)?;
-    set(obj, d, "status", to_py(py, &s.status)?)?;
+    set(obj, d, "status", to_py(py, &s.status.to_value())?)?;
     set(obj, d, "result", to_py(py, &s.result)?)?;
     set(obj, d, "started_at", &s.started_at)?;
     set(obj, d, "completed_at", &s.completed_at)?;

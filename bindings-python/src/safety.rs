@@ -92,7 +92,7 @@ pub fn rollback_blast_radius<'py>(
     wf: Record,
     acknowledge_unknown_effects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, &blast::rollback_blast_radius(&wf.0, acknowledge_unknown_effects))
+    to_py(py, &blast::rollback_blast_radius(&wf.0, acknowledge_unknown_effects).to_value())
 }
 
 #[pyfunction]
@@ -102,7 +102,7 @@ pub fn cancel_blast_radius<'py>(
     wf: Record,
     acknowledge_unknown_effects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, &blast::cancel_blast_radius(&wf.0, acknowledge_unknown_effects))
+    to_py(py, &blast::cancel_blast_radius(&wf.0, acknowledge_unknown_effects).to_value())
 }
 
 #[pyfunction]
@@ -112,7 +112,7 @@ pub fn radius_refusal<'py>(
     wf: Record,
     radius: &Bound<'py, PyAny>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let r = blast::radius_refusal(verb, &wf.0, &to_json(radius)?);
+    let r = blast::radius_refusal(verb, &wf.0, &blast::BlastRadius::from_value(&to_json(radius)?));
     r.map(|v| to_py(py, &v)).transpose()
 }
 

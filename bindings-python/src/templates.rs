@@ -118,6 +118,14 @@ pub fn custom_listing<'py>(
     t::custom_listing(&to_json(doc)?, file_name).map(|v| to_py(py, &v)).transpose()
 }
 
+/// `{{var}}` placeholders in the strings of `obj` replaced by `str()` of the param (unknown
+/// names kept), through dicts and lists: the core's substitution of custom YAML templates.
+#[pyfunction]
+pub fn substitute<'py>(obj: &Bound<'py, PyAny>, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let params = crate::convert::to_map(params, "params")?;
+    to_py(obj.py(), &t::substitute_braces(&crate::convert::to_json(obj)?, &params))
+}
+
 #[pyfunction]
 pub fn parse_yaml<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     let v = t::parse_yaml(text).map_err(PyValueError::new_err)?;

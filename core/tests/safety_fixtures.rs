@@ -69,19 +69,21 @@ fn every_case_matches_upstream() {
         );
         check("is_custom", &c["is_custom"], Value::Bool(is_custom_workflow(&wf)));
         for (ack_key, ack) in [("ack_false", false), ("ack_true", true)] {
-            let rb = rollback_blast_radius(&wf, ack);
-            let cn = cancel_blast_radius(&wf, ack);
+            let rb_typed = rollback_blast_radius(&wf, ack);
+            let rb = rb_typed.to_value();
+            let cn_typed = cancel_blast_radius(&wf, ack);
+            let cn = cn_typed.to_value();
             check(&format!("rollback_radius.{ack_key}"), &c["rollback_radius"][ack_key], rb.clone());
             check(&format!("cancel_radius.{ack_key}"), &c["cancel_radius"][ack_key], cn.clone());
             check(
                 &format!("rollback_refusal.{ack_key}"),
                 &c["rollback_refusal"][ack_key],
-                radius_refusal("roll back", &wf, &rb).unwrap_or(Value::Null),
+                radius_refusal("roll back", &wf, &rb_typed).unwrap_or(Value::Null),
             );
             check(
                 &format!("cancel_refusal.{ack_key}"),
                 &c["cancel_refusal"][ack_key],
-                radius_refusal("cancel", &wf, &cn).unwrap_or(Value::Null),
+                radius_refusal("cancel", &wf, &cn_typed).unwrap_or(Value::Null),
             );
         }
         if let Some(g) = c.get("gate_refusal") {

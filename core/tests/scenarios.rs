@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use pilot_core::engine::{self, Options, Reported, ToolResult};
+use pilot_core::engine::{self, Options};
+use pilot_core::host;
+use pilot_core::ops::record_api;
 use pilot_core::record::{workflow_from_json, workflow_from_value, Workflow};
 use pilot_core::{Env, Timestamp};
 use serde_json::{json, Map, Value};
@@ -53,79 +55,45 @@ fn build(spec: &Value, clock: &mut Clock) -> Workflow {
     workflow_from_value(v).expect("scenario record loads")
 }
 
-fn reported(event: &Value) -> Reported {
-    if let Some(v) = event.get("returned") {
-        Reported::Returned(v.clone())
-    } else if let Some(m) = event.get("raised") {
-        Reported::Raised(m.as_str().unwrap_or_default().to_string())
-    } else if let Some(m) = event.get("unknown") {
-        Reported::EffectUnknown {
-            message: m.as_str().unwrap_or_default().to_string(),
-            payload: event.get("payload").cloned().unwrap_or(Value::Null),
+/// The record API's arguments for one event (the names the bindings pass).
+fn record_args(wf: &Workflow, event: &Value) -> Map<String, Value> {
+    let mut args = Map::new();
+    args.insert("record".into(), wf.to_value());
+    let copy = |args: &mut Map<String, Value>, from: &str, to: &str| {
+        if let Some(v) = event.get(from) {
+            args.insert(to.into(), v.clone());
         }
-    } else if let Some(tr) = event.get("tool_result") {
-        Reported::ToolResult(ToolResult {
-            is_error: tr["isError"].as_bool().unwrap_or(false),
-            content: tr["content"].as_array().cloned().unwrap_or_default(),
-            structured_content: tr.get("structuredContent").cloned().unwrap_or(Value::Null),
-            stored: tr.get("stored").cloned().unwrap_or(Value::Null),
-        })
-    } else {
-        panic!("report event needs returned, raised, unknown or tool_result: {event}")
+    };
+    for key in ["approver", "acknowledge_not_executed", "hold", "reason", "name", "description", "steps"] {
+        copy(&mut args, key, key);
     }
+    copy(&mut args, "step", "index");
+    args.insert("outcome".into(), event.clone()); // {returned | raised | unknown | tool_result, ...}
+    args
 }
 
-/// Applies one event; returns the response object (the upstream shape, or the refusal).
+/// Applies one event through the core's record API — the function the npm pure functions and
+/// `vmware_pilot.core` call — and returns the response (the upstream shape, or the refusal).
 fn apply(wf: &mut Workflow, event: &Value, env: &Env, opts: &Options) -> (Value, Option<&'static str>) {
-    let out = match event["do"].as_str().unwrap_or_default() {
-        "run" => engine::run(wf, env, opts),
-        "report" => engine::report(wf, env, event["step"].as_i64().unwrap(), reported(event), opts),
-        "approve" if event["hold"] == true => engine::approve_and_hold(
-            wf,
-            env,
-            event["approver"].as_str().unwrap_or_default(),
-            event["acknowledge_not_executed"].as_bool().unwrap_or(false),
-        ),
-        "approve" => engine::approve(
-            wf,
-            env,
-            event["approver"].as_str().unwrap_or_default(),
-            event["acknowledge_not_executed"].as_bool().unwrap_or(false),
-            opts,
-        ),
-        "rollback" => engine::rollback(wf, env, opts),
-        "cancel" => engine::cancel(wf, env, event["reason"].as_str().unwrap_or_default()),
-        "update_draft" => {
-            let steps = event.get("steps").and_then(Value::as_array).cloned();
-            let r = engine::update_draft(
-                wf,
-                env,
-                event["name"].as_str().unwrap_or_default(),
-                event["description"].as_str().unwrap_or_default(),
-                steps.as_deref(),
-            );
-            return match r {
-                Ok(_) => (wf.to_value(), None),
-                Err(e) => (e.to_response(), Some(e.code())),
+    let op = event["do"].as_str().unwrap_or_default();
+    if op == "restart" {
+        // a new process: only what storage holds survives
+        *wf = workflow_from_json(&wf.to_db_json()).expect("stored row reloads");
+        return (wf.to_value(), None);
+    }
+    assert!(
+        matches!(op, "run" | "report" | "approve" | "rollback" | "cancel" | "update_draft" | "confirm_draft"),
+        "unknown event {op:?}"
+    );
+    match record_api::call(op, &record_args(wf, event), env, opts) {
+        // transitions answer {record, checkpoint, response}; draft edits the record itself
+        Ok(out) => {
+            let (record, response) = match out.get("response") {
+                Some(r) => (out["record"].clone(), r.clone()),
+                None => (out.clone(), out),
             };
-        }
-        "confirm_draft" => {
-            return match engine::confirm_draft(wf, env) {
-                Ok(_) => (wf.to_value(), None),
-                Err(e) => (e.to_response(), Some(e.code())),
-            };
-        }
-        "restart" => {
-            // a new process: only what storage holds survives
-            *wf = workflow_from_json(&wf.to_db_json()).expect("stored row reloads");
-            return (wf.to_value(), None);
-        }
-        other => panic!("unknown event {other:?}"),
-    };
-    match out {
-        Ok(t) => {
-            let r = t.response(wf);
-            (r, None)
+            *wf = workflow_from_value(record).expect("the record API returns a loadable record");
+            (response, None)
         }
         Err(e) => (e.to_response(), Some(e.code())),
     }
@@ -176,7 +144,7 @@ fn check(
             "error" => matches(want, resp.get("error").unwrap_or(&Value::Null)),
             "state" => record["state"] == *want,
             "statuses" => {
-                let got: Vec<Value> = wf.steps.iter().map(|s| s.status.clone()).collect();
+                let got: Vec<Value> = wf.steps.iter().map(|s| s.status.to_value()).collect();
                 Value::Array(got) == *want
             }
             "dispatch" => {
@@ -217,12 +185,8 @@ fn check(
 }
 
 fn options(mode: &str) -> Options<'static> {
-    match mode {
-        "agent" => Options::agent(),
-        "host" => Options::host(),
-        "host_parallel" => Options::host_parallel(),
-        other => panic!("unknown mode {other:?}"),
-    }
+    let mode = host::mode_from_value(Some(&Value::from(mode))).expect("a scenario's mode is one the hosts take");
+    Options { mode, preflight: None }
 }
 
 #[test]

@@ -65,3 +65,11 @@ def test_workflow_objects_behave_like_dataclasses():
     wf.log("note", "x")
     assert wf.audit_log[-1]["action"] == "note" and wf.updated_at >= wf.audit_log[-1]["ts"]
     assert wf == Workflow(**{**{k: getattr(wf, k) for k in d}, "state": wf.state})
+
+
+def test_custom_yaml_substitution_is_the_cores_with_pythons_str():
+    from vmware_pilot.custom_loader import _substitute
+
+    params = {"a": True, "b": None, "c": [1, "x"], "d": {"k": 1}, "é": "u", "n": 2.0}
+    got = _substitute({"s": ["{{a}}|{{b}}|{{c}}|{{d}}|{{é}}|{{n}}|{{missing}}|{{ a }}", 7]}, params)
+    assert got == {"s": ["True|None|[1, 'x']|{'k': 1}|u|2.0|{{missing}}|{{ a }}", 7]}

@@ -11,7 +11,6 @@ refused with the file and the step named.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from vmware_pilot.approval_gate import enforce  # noqa: F401  (public name upstr
 _log = logging.getLogger("vmware-pilot.custom")
 
 _WORKFLOWS_DIR = Path("~/.vmware/workflows").expanduser()
-_VAR_PATTERN = re.compile(r"\{\{(\w+)\}\}")
 
 
 def _display_path(path: Path) -> str:
@@ -86,14 +84,8 @@ def _make_loader(template_set: Any, name: str, file_name: str) -> Any:
 
 def _substitute(obj: Any, params: dict[str, Any]) -> Any:
     """``{{var}}`` placeholders in strings replaced by ``str()`` of the param (unknown ones
-    kept), recursively through dicts and lists."""
-    if isinstance(obj, str):
-        return _VAR_PATTERN.sub(lambda m: str(params.get(m.group(1), m.group(0))), obj)
-    if isinstance(obj, dict):
-        return {k: _substitute(v, params) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_substitute(v, params) for v in obj]
-    return obj
+    kept), recursively through dicts and lists — the core's substitution."""
+    return _native.substitute(obj, params)
 
 
 def list_custom_workflows() -> list[dict[str, Any]]:

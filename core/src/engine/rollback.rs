@@ -11,15 +11,11 @@ use super::tx::Tx;
 use super::{Checkpoint, DispatchRequest, Mode, Options, Transition};
 use crate::env::Env;
 use crate::error::PilotError;
-use crate::record::{first_redacted_secret_in, status, Workflow, WorkflowState};
+use crate::record::{first_redacted_secret_in, status, undo_entry, UndoEntry, UndoStatus, Workflow, WorkflowState};
 use crate::safety::reversibility::{is_read_only, leaves_behind};
 
-fn entry(step: i64, tool: &str, status: &str) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("step".into(), Value::from(step));
-    m.insert("tool".into(), Value::from(tool));
-    m.insert("status".into(), Value::from(status));
-    m
+fn entry(step: i64, tool: &str, status: UndoStatus) -> Map<String, Value> {
+    undo_entry(step, tool, status)
 }
 
 /// Starts a rollback. Agent mode finishes it in this call (an undo Pilot cannot dispatch is
@@ -37,7 +33,7 @@ pub fn rollback(wf: &mut Workflow, env: &Env, opts: &Options) -> Result<Transiti
     tx.changes.rollback_results = true;
     let mut results = Vec::new();
     for s in tx.wf.steps.iter().filter(|s| s.status_is(status::PARTIALLY_ROLLED_BACK)) {
-        let mut e = entry(s.index, &s.rollback_tool, "partial");
+        let mut e = entry(s.index, &s.rollback_tool, UndoStatus::Partial);
         e.insert("reason".into(), Value::from(text::EARLIER_PARTIAL_REASON));
         e.insert("left_behind".into(), Value::from(leaves_behind(s)));
         results.push(Value::Object(e));
@@ -55,7 +51,7 @@ fn finish_rollback(tx: Tx, checkpoint: Checkpoint) -> Transition {
                 .wf
                 .rollback_results
                 .iter()
-                .filter(|r| matches!(r.get("status").and_then(Value::as_str), Some("failed" | "unknown")))
+                .filter(|r| UndoEntry(r).status().leaves_doubt())
                 .map(|r| {
                     (
                         r.get("step").and_then(Value::as_i64).unwrap_or(-1),
@@ -79,7 +75,7 @@ fn push(tx: &mut Tx, e: Map<String, Value>) {
 }
 
 fn undo_failed(tx: &mut Tx, index: i64, rollback_tool: &str, message: String) {
-    let mut e = entry(index, rollback_tool, "failed");
+    let mut e = entry(index, rollback_tool, UndoStatus::Failed);
     e.insert("error".into(), Value::from(message.clone()));
     push(tx, e);
     tx.log("rollback_failed", format!("Step {index}: {rollback_tool} → {message}"));
@@ -99,7 +95,7 @@ fn walk_down(tx: &mut Tx, opts: &Options, below: usize) -> Checkpoint {
         if rb.is_empty() {
             // A gate records a decision and a catalog read changes nothing.
             if !step.is_gate() && !is_read_only(step) {
-                let mut e = entry(index, &tool, "not_reversible");
+                let mut e = entry(index, &tool, UndoStatus::NotReversible);
                 e.insert("reason".into(), Value::from(text::not_reversible_reason(&tool)));
                 push(tx, e);
             }
@@ -124,17 +120,13 @@ fn walk_down(tx: &mut Tx, opts: &Options, below: usize) -> Checkpoint {
         // process die now, the record shows the step running and this entry unknown.
         let group_id = step.group_id.clone();
         tx.step(pos).set_status(status::RUNNING);
-        let mut e = entry(index, &rb, "unknown");
+        let mut e = entry(index, &rb, UndoStatus::InFlight);
         e.insert("error".into(), Value::from(text::UNDO_IN_FLIGHT));
         push(tx, e);
         return Checkpoint::Dispatch(vec![DispatchRequest { index, skill, tool: rb, params, group_id, undo: true }]);
     }
     tx.wf.state = WorkflowState::Failed;
-    let incomplete = tx
-        .wf
-        .rollback_results
-        .iter()
-        .any(|r| matches!(r.get("status").and_then(Value::as_str), Some("failed" | "unknown")));
+    let incomplete = tx.wf.rollback_results.iter().any(|r| UndoEntry(r).status().leaves_doubt());
     if incomplete {
         tx.wf.blocked_reason = "rollback_failed".into();
     }
@@ -145,10 +137,11 @@ fn walk_down(tx: &mut Tx, opts: &Options, below: usize) -> Checkpoint {
 /// Whether the running step at `pos` is an undo in flight (not a forward dispatch).
 pub(crate) fn undo_in_flight(wf: &Workflow, pos: usize) -> bool {
     wf.state == WorkflowState::RollingBack
-        && wf.rollback_results.last().is_some_and(|r| {
-            r.get("step").and_then(Value::as_i64) == Some(wf.steps[pos].index)
-                && r.get("error").and_then(Value::as_str) == Some(text::UNDO_IN_FLIGHT)
-        })
+        && wf
+            .rollback_results
+            .last()
+            .map(UndoEntry)
+            .is_some_and(|e| e.step() == Some(wf.steps[pos].index) && e.status() == UndoStatus::InFlight)
 }
 
 /// Records the result of an undo and continues the rollback.
@@ -169,7 +162,7 @@ pub(crate) fn report_undo(
     match classify(&reported, &skill, &rb) {
         Verdict::Unknown { message, .. } => {
             tx.step(pos).set_status(status::INTERRUPTED);
-            let mut e = entry(index, &rb, "unknown");
+            let mut e = entry(index, &rb, UndoStatus::Unknown);
             e.insert("error".into(), Value::from(message.clone()));
             push(&mut tx, e);
             tx.log("rollback_unknown", format!("Step {index}: {rb} → {message}"));
@@ -183,14 +176,15 @@ pub(crate) fn report_undo(
             let left = leaves_behind(&tx.wf.steps[pos]);
             let partial = !left.is_empty();
             tx.step(pos).set_status(if partial { status::PARTIALLY_ROLLED_BACK } else { status::ROLLED_BACK });
-            let label = if partial { "partial" } else { "success" };
+            let label = if partial { UndoStatus::Partial } else { UndoStatus::Success };
+            let label_text = label.as_str().to_string();
             let mut e = entry(index, &rb, label);
             e.insert("result".into(), result);
             if partial {
                 e.insert("left_behind".into(), Value::from(left));
             }
             push(&mut tx, e);
-            tx.log("rollback_step", format!("Step {index}: {rb} → {label}"));
+            tx.log("rollback_step", format!("Step {index}: {rb} → {label_text}"));
         }
     }
     let checkpoint = walk_down(&mut tx, opts, pos);

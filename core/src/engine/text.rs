@@ -24,11 +24,9 @@ pub(crate) const IS_ERROR_NO_TEXT: &str = "the tool reported isError";
 /// `reason` of a rollback entry for a step an earlier rollback already partly undid.
 pub(crate) const EARLIER_PARTIAL_REASON: &str = "rolled back by an earlier rollback call; not run again";
 
-/// `error` of the rollback entry written while an undo is in flight. If the process dies
-/// before the result is reported, this is what the record says about that undo.
-pub(crate) const UNDO_IN_FLIGHT: &str = "the undo was handed to the dispatcher and no result has \
-been recorded: if this persists, the process died mid-call and whether the undo took effect \
-is unknown — check the target system";
+/// `error` of the rollback entry written while an undo is in flight, for people: the entry is
+/// recognised by its `in_flight` marker (`record::undo_entry`), so this text may change.
+pub(crate) const UNDO_IN_FLIGHT: &str = crate::record::LEGACY_IN_FLIGHT_ERROR;
 
 pub(crate) fn crash_message(index: i64, skill: &str, tool: &str) -> String {
     format!(

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::undo::{cancel_preview, cancel_result};
+use super::undo::cancel_result;
 use super::{load_existing, Act, Host};
 use crate::env::Env;
 use crate::error::PilotError;
@@ -101,7 +101,7 @@ pub fn reject<H: Host>(host: &mut H, id: &str, rejecter: &str, reason: &str, env
     if rejecter.is_empty() {
         return Err(PilotError::ApproverRequired { id: id.into(), state });
     }
-    let radius = cancel_preview(&wf, true).get("blast_radius").cloned().unwrap_or(Value::Null);
+    let radius = crate::safety::blast::cancel_blast_radius(&wf, true).to_value();
     let why = if reason.trim().is_empty() {
         format!("approval rejected by {rejecter}")
     } else {

@@ -20,6 +20,7 @@ use crate::env::Env;
 use crate::error::PilotError;
 use crate::host;
 use crate::record::{workflow_from_json, workflow_from_value, Live, Persisted, Workflow};
+use crate::safety::blast::BlastRadius;
 
 fn arg<'a>(args: &'a Map<String, Value>, key: &str) -> &'a Value {
     args.get(key).unwrap_or(&Value::Null)
@@ -123,7 +124,11 @@ pub fn call(op: &str, args: &Map<String, Value>, env: &Env, opts: &Options) -> R
                 v @ ("roll back" | "cancel") => v.to_string(),
                 other => return Err(invalid(format!("verb is 'roll back' or 'cancel', not {other:?}"))),
             };
-            let r = crate::safety::blast::radius_refusal(&verb, &record(args)?, arg(args, "radius"));
+            let r = crate::safety::blast::radius_refusal(
+                &verb,
+                &record(args)?,
+                &BlastRadius::from_value(arg(args, "radius")),
+            );
             Ok(r.unwrap_or(Value::Null))
         }
         "gate_violations" => {

@@ -105,7 +105,7 @@ pub fn unknown_status_refusal(wf: &Workflow, verb: &str) -> Option<Value> {
         .filter(|s| !s.is_known_status())
         .take(8)
         .map(|s| {
-            let shown: String = crate::pyfmt::py_repr(&s.status).chars().take(42).collect();
+            let shown: String = crate::pyfmt::py_repr(&s.status.to_value()).chars().take(42).collect();
             format!("step {} ({shown})", s.index)
         })
         .collect();

@@ -8,7 +8,7 @@ use super::{Act, Host};
 use crate::env::Env;
 use crate::error::PilotError;
 use crate::record::Workflow;
-use crate::safety::blast::{cancel_blast_radius, radius_refusal, rollback_blast_radius, unreadable};
+use crate::safety::blast::{cancel_blast_radius, radius_refusal, rollback_blast_radius, unreadable, BlastRadius};
 
 /// What a rollback or cancel answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +47,13 @@ fn load_measurable<H: Host>(host: &mut H, id: &str, tool: &str) -> Result<Workfl
 
 /// rollback: the preview, or (with `confirm`) the undo of the successful steps, last first.
 pub fn rollback<H: Host>(host: &mut H, id: &str, confirm: bool, ack: bool, env: &Env) -> Result<Undo, PilotError> {
-    let kind = Kind { tool: "rollback", verb: "roll back", preview: rollback_preview, label: rollback_result };
+    let kind = Kind {
+        tool: "rollback",
+        verb: "roll back",
+        radius: rollback_blast_radius,
+        hint: ROLLBACK_HINT,
+        label: rollback_result,
+    };
     undo(host, id, kind, Act::Rollback, confirm, ack, env)
 }
 
@@ -60,16 +66,23 @@ pub fn cancel<H: Host>(
     ack: bool,
     env: &Env,
 ) -> Result<Undo, PilotError> {
-    let kind = Kind { tool: "cancel_workflow", verb: "cancel", preview: cancel_preview, label: cancel_result };
+    let kind = Kind {
+        tool: "cancel_workflow",
+        verb: "cancel",
+        radius: cancel_blast_radius,
+        hint: CANCEL_HINT,
+        label: cancel_result,
+    };
     undo(host, id, kind, Act::Cancel { reason: reason.to_string() }, confirm, ack, env)
 }
 
 /// What differs between rollback and cancel: the tool's name, the verb its refusals use, its
-/// preview and the label of what it did.
+/// blast radius, the preview's hint and the label of what it did.
 struct Kind {
     tool: &'static str,
     verb: &'static str,
-    preview: fn(&Workflow, bool) -> Value,
+    radius: fn(&Workflow, bool) -> BlastRadius,
+    hint: &'static str,
     label: fn(Value, Value) -> Value,
 }
 
@@ -84,40 +97,35 @@ fn undo<H: Host>(
     env: &Env,
 ) -> Result<Undo, PilotError> {
     let wf = load_measurable(host, id, kind.tool)?;
-    let preview = (kind.preview)(&wf, ack);
+    let radius = (kind.radius)(&wf, ack);
     if !confirm {
-        return Ok(Undo::Preview(preview));
+        return Ok(Undo::Preview(preview(&wf.id, radius.to_value(), kind.hint)));
     }
-    let radius = preview.get("blast_radius").cloned().unwrap_or(Value::Null);
     if let Some(payload) = radius_refusal(kind.verb, &wf, &radius) {
         return Err(PilotError::RadiusRefused { payload });
     }
     let answer = host.act(Some(wf), act, env)?;
-    Ok(Undo::Done((kind.label)(answer, radius)))
+    Ok(Undo::Done((kind.label)(answer, radius.to_value())))
 }
 
 fn preview(id: &str, radius: Value, hint: &str) -> Value {
     json!({"action": "preview", "workflow_id": id, "blast_radius": radius, "hint": hint})
 }
 
+const ROLLBACK_HINT: &str = "Nothing was rolled back. Show blast_radius to the user; to roll back, call again with \
+                             confirm=True once they have explicitly decided.";
+const CANCEL_HINT: &str = "Nothing was cancelled. Show blast_radius to the user (left_in_place stays applied — \
+                           rollback reverses what can be reversed); to cancel, call again with confirm=True once \
+                           they have explicitly decided.";
+
 /// `rollback` without `confirm`: the blast radius, nothing changed.
 pub fn rollback_preview(wf: &Workflow, acknowledge_unknown_effects: bool) -> Value {
-    preview(
-        &wf.id,
-        rollback_blast_radius(wf, acknowledge_unknown_effects),
-        "Nothing was rolled back. Show blast_radius to the user; to roll back, call again with confirm=True \
-         once they have explicitly decided.",
-    )
+    preview(&wf.id, rollback_blast_radius(wf, acknowledge_unknown_effects).to_value(), ROLLBACK_HINT)
 }
 
 /// `cancel_workflow` without `confirm`: the blast radius, nothing changed.
 pub fn cancel_preview(wf: &Workflow, acknowledge_unknown_effects: bool) -> Value {
-    preview(
-        &wf.id,
-        cancel_blast_radius(wf, acknowledge_unknown_effects),
-        "Nothing was cancelled. Show blast_radius to the user (left_in_place stays applied — rollback reverses \
-         what can be reversed); to cancel, call again with confirm=True once they have explicitly decided.",
-    )
+    preview(&wf.id, cancel_blast_radius(wf, acknowledge_unknown_effects).to_value(), CANCEL_HINT)
 }
 
 /// `result` with `action` (when given) and `blast_radius` added; a non-object result is

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::state::WorkflowState;
-use super::step::WorkflowStep;
+use super::step::{StepStatus, WorkflowStep};
 use super::workflow::{AuditEntry, Workflow};
 use crate::catalog::current_tool_name;
 use crate::error::{PilotError, RecordFault};
@@ -95,7 +95,7 @@ fn step_from_value(pos: usize, v: Value) -> Result<WorkflowStep, PilotError> {
         rollback_tool: current_tool_name(&skill, &rollback_tool),
         skill,
         params: take_map(&mut m, "params", &ctx)?.unwrap_or_default(),
-        status: m.remove("status").unwrap_or_else(|| Value::from("pending")),
+        status: StepStatus::from_value(m.remove("status").unwrap_or_else(|| Value::from("pending"))),
         result: m.remove("result").unwrap_or(Value::Null),
         started_at: take_str(&mut m, "started_at", &ctx)?.unwrap_or_default(),
         completed_at: take_str(&mut m, "completed_at", &ctx)?.unwrap_or_default(),

@@ -6,6 +6,7 @@ mod redact;
 mod ser;
 mod state;
 mod step;
+mod undo_entry;
 mod workflow;
 
 pub use changes::Changes;
@@ -16,5 +17,6 @@ pub use redact::{
 };
 pub use ser::{DbJsonCache, Live, Persisted};
 pub use state::WorkflowState;
-pub use step::{status, WorkflowStep, APPROVAL_ACTION};
+pub use step::{status, StepStatus, WorkflowStep, APPROVAL_ACTION};
+pub use undo_entry::{undo_entry, UndoEntry, UndoStatus, LEGACY_IN_FLIGHT_ERROR};
 pub use workflow::{AuditEntry, Workflow};

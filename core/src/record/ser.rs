@@ -43,6 +43,21 @@ pub(crate) struct ValueSer<'a> {
     pub redact: bool,
 }
 
+/// A step status: its name, or the unrecognised value as stored.
+struct StatusSer<'a> {
+    s: &'a super::StepStatus,
+    redact: bool,
+}
+
+impl Serialize for StatusSer<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        match self.s {
+            super::StepStatus::Unrecognised(v) => ValueSer { v, redact: self.redact }.serialize(ser),
+            known => ser.serialize_str(known.as_str().unwrap_or_default()),
+        }
+    }
+}
+
 struct MapSer<'a> {
     m: &'a Map<String, Value>,
     redact: bool,
@@ -154,7 +169,7 @@ impl Serialize for StepSer<'_> {
         st.serialize_field("skill", &step.skill)?;
         st.serialize_field("tool", &step.tool)?;
         st.serialize_field("params", &MapSer { m: &step.params, redact })?;
-        st.serialize_field("status", &ValueSer { v: &step.status, redact })?;
+        st.serialize_field("status", &StatusSer { s: &step.status, redact })?;
         st.serialize_field("result", &ValueSer { v: &step.result, redact })?;
         st.serialize_field("started_at", &step.started_at)?;
         st.serialize_field("completed_at", &step.completed_at)?;

@@ -34,6 +34,72 @@ pub mod status {
     ];
 }
 
+/// A step's status: one Pilot writes, or whatever else a stored row holds (a hand-edited or
+/// damaged row, even `null`), kept as it is so that it round-trips and reads as unrecognised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepStatus {
+    Pending,
+    Running,
+    Success,
+    Failed,
+    Skipped,
+    RolledBack,
+    PartiallyRolledBack,
+    NotExecuted,
+    ReportedDone,
+    Interrupted,
+    /// Not a status Pilot writes; never a string that is one (see [`StepStatus::from_value`]).
+    Unrecognised(Value),
+}
+
+impl StepStatus {
+    const NAMED: [(StepStatus, &'static str); 10] = [
+        (StepStatus::Pending, status::PENDING),
+        (StepStatus::Running, status::RUNNING),
+        (StepStatus::Success, status::SUCCESS),
+        (StepStatus::Failed, status::FAILED),
+        (StepStatus::Skipped, status::SKIPPED),
+        (StepStatus::RolledBack, status::ROLLED_BACK),
+        (StepStatus::PartiallyRolledBack, status::PARTIALLY_ROLLED_BACK),
+        (StepStatus::NotExecuted, status::NOT_EXECUTED),
+        (StepStatus::ReportedDone, status::REPORTED_DONE),
+        (StepStatus::Interrupted, status::INTERRUPTED),
+    ];
+
+    /// The status a stored value names.
+    pub fn from_value(v: Value) -> Self {
+        match v.as_str().and_then(Self::parse) {
+            Some(known) => known,
+            None => StepStatus::Unrecognised(v),
+        }
+    }
+
+    /// A status Pilot writes, by its stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::NAMED.iter().find(|(_, n)| *n == name).map(|(st, _)| st.clone())
+    }
+
+    /// The stored name of a status Pilot writes; an unrecognised string as it is.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            StepStatus::Unrecognised(v) => v.as_str(),
+            known => Self::NAMED.iter().find(|(st, _)| st == known).map(|(_, n)| *n),
+        }
+    }
+
+    /// The stored value.
+    pub fn to_value(&self) -> Value {
+        match self {
+            StepStatus::Unrecognised(v) => v.clone(),
+            known => Value::from(known.as_str().unwrap_or_default()),
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        !matches!(self, StepStatus::Unrecognised(_))
+    }
+}
+
 /// One step of a workflow. Field order is upstream's `asdict` order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowStep {
@@ -42,8 +108,8 @@ pub struct WorkflowStep {
     pub skill: String,
     pub tool: String,
     pub params: Map<String, Value>,
-    /// Usually one of [`status::KNOWN`]; any JSON value round-trips.
-    pub status: Value,
+    /// Usually one Pilot writes; any stored JSON value round-trips.
+    pub status: StepStatus,
     pub result: Value,
     pub started_at: String,
     pub completed_at: String,
@@ -71,7 +137,7 @@ impl WorkflowStep {
             skill,
             tool,
             params,
-            status: Value::from(status::PENDING),
+            status: StepStatus::Pending,
             result: Value::Null,
             started_at: String::new(),
             completed_at: String::new(),
@@ -108,12 +174,12 @@ impl WorkflowStep {
     }
 
     pub fn set_status(&mut self, s: &str) {
-        self.status = Value::from(s);
+        self.status = StepStatus::from_value(Value::from(s));
     }
 
     /// The status as Python would print it inside a message (`None` for null).
     pub fn status_text(&self) -> String {
-        crate::pyfmt::py_str(&self.status)
+        crate::pyfmt::py_str(&self.status.to_value())
     }
 
     pub fn is_gate(&self) -> bool {
@@ -121,7 +187,7 @@ impl WorkflowStep {
     }
 
     pub fn is_known_status(&self) -> bool {
-        self.status.as_str().is_some_and(|s| status::KNOWN.contains(&s))
+        self.status.is_known()
     }
 
     /// `running` or `interrupted`: a call whose effect nobody knows.
@@ -131,5 +197,29 @@ impl WorkflowStep {
 
     pub fn step_ref(&self) -> crate::error::StepRef {
         crate::error::StepRef { index: self.index, skill: self.skill.clone(), tool: self.tool.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn statuses_pilot_writes_are_named_and_anything_else_round_trips() {
+        for name in status::KNOWN {
+            let st = StepStatus::from_value(json!(name));
+            assert!(st.is_known(), "{name}");
+            assert_eq!((st.as_str(), st.to_value()), (Some(name), json!(name)));
+        }
+        for odd in [json!("done"), json!(null), json!(3), json!({"s": 1}), json!("Pending")] {
+            let st = StepStatus::from_value(odd.clone());
+            assert_eq!(st, StepStatus::Unrecognised(odd.clone()));
+            assert_eq!(st.to_value(), odd, "kept as stored");
+        }
+        let mut s = WorkflowStep::new(0, "a", "aiops", "get_vm_info", Map::new());
+        s.set_status(status::RUNNING);
+        assert_eq!(s.status, StepStatus::Running);
+        assert!(s.effect_unknown() && s.is_known_status());
     }
 }

@@ -117,7 +117,7 @@ pub fn unmeasured(wf: &Workflow, acknowledged: bool) -> Vec<String> {
                 s.index,
                 s.skill,
                 s.tool,
-                py_repr(&s.status)
+                py_repr(&s.status.to_value())
             )
         })
         .collect();
@@ -127,8 +127,9 @@ pub fn unmeasured(wf: &Workflow, acknowledged: bool) -> Vec<String> {
     let undo_unknown: Vec<i64> = wf
         .rollback_results
         .iter()
-        .filter(|r| r.get("status").and_then(Value::as_str) == Some("unknown"))
-        .filter_map(|r| r.get("step").and_then(Value::as_i64))
+        .map(crate::record::UndoEntry)
+        .filter(|e| matches!(e.status(), crate::record::UndoStatus::Unknown | crate::record::UndoStatus::InFlight))
+        .filter_map(|e| e.step())
         .collect();
     for s in unknown_effect_steps(wf) {
         let what = if undo_unknown.contains(&s.index) {
@@ -149,6 +150,38 @@ pub fn unmeasured(wf: &Workflow, acknowledged: bool) -> Vec<String> {
     lines
 }
 
+/// A blast radius: what a rollback or cancel would do (`listing`, upstream's keys in order),
+/// and what stands in the way of acting — `blockers`, and `unmeasured` effects not yet
+/// acknowledged. Either refuses `confirm=True`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlastRadius {
+    pub listing: Map<String, Value>,
+    pub blockers: Vec<String>,
+    pub unmeasured: Vec<String>,
+}
+
+impl BlastRadius {
+    /// The answer's `blast_radius` object: the listing, then `blockers` and `unmeasured`.
+    pub fn to_value(&self) -> Value {
+        let mut m = self.listing.clone();
+        m.insert("blockers".into(), json!(self.blockers));
+        m.insert("unmeasured".into(), json!(self.unmeasured));
+        Value::Object(m)
+    }
+
+    /// A radius a host hands back (the record API's `radius_refusal`): only what refuses is
+    /// read; anything that is not a list of strings reads as empty.
+    pub fn from_value(v: &Value) -> Self {
+        let texts = |key: &str| -> Vec<String> {
+            v[key].as_array().into_iter().flatten().filter_map(|x| x.as_str().map(String::from)).collect()
+        };
+        let mut listing = v.as_object().cloned().unwrap_or_default();
+        listing.remove("blockers");
+        listing.remove("unmeasured");
+        BlastRadius { listing, blockers: texts("blockers"), unmeasured: texts("unmeasured") }
+    }
+}
+
 fn common(wf: &Workflow, state_after: &str, acknowledged: bool) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("workflow".into(), json!({"id": wf.id, "type": wf.workflow_type, "state": wf.state.as_str()}));
@@ -163,7 +196,7 @@ fn handed_out(s: &WorkflowStep) -> bool {
 }
 
 /// What `rollback` would undo, leave applied, and not touch.
-pub fn rollback_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
+pub fn rollback_blast_radius(wf: &Workflow, acknowledged: bool) -> BlastRadius {
     // executed: succeeded, not a gate, and not a catalog read without a rollback tool
     let executed: Vec<&WorkflowStep> = wf
         .steps
@@ -204,13 +237,11 @@ pub fn rollback_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
         "not_reversible_outside_pilot_note".into(),
         Value::from(if outside.is_empty() { "" } else { OUTSIDE_PILOT_NOTE }),
     );
-    m.insert("blockers".into(), json!(blockers));
-    m.insert("unmeasured".into(), json!(unmeasured(wf, acknowledged)));
-    Value::Object(m)
+    BlastRadius { listing: m, blockers, unmeasured: unmeasured(wf, acknowledged) }
 }
 
 /// What `cancel_workflow` would leave half-applied, and what it would skip.
-pub fn cancel_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
+pub fn cancel_blast_radius(wf: &Workflow, acknowledged: bool) -> BlastRadius {
     let changed: Vec<&WorkflowStep> =
         wf.steps.iter().filter(|s| s.status_is(status::SUCCESS) && !s.is_gate() && !is_read_only(s)).collect();
     let outside: Vec<&WorkflowStep> = wf.steps.iter().filter(|s| s.status_is(status::REPORTED_DONE)).collect();
@@ -230,19 +261,13 @@ pub fn cancel_blast_radius(wf: &Workflow, acknowledged: bool) -> Value {
     listed(&mut m, "would_skip", &skipped, step_ref);
     listed(&mut m, "handed_out_to_caller", &handed, step_ref);
     m.insert("handed_out_to_caller_note".into(), Value::from(if handed.is_empty() { "" } else { HANDED_OUT_NOTE }));
-    m.insert("blockers".into(), json!(blockers));
-    m.insert("unmeasured".into(), json!(unmeasured(wf, acknowledged)));
-    Value::Object(m)
+    BlastRadius { listing: m, blockers, unmeasured: unmeasured(wf, acknowledged) }
 }
 
 /// The refusal for acting (`confirm=True`) while the radius has blockers or unmeasured
 /// lines, or `None` when the call may act. `verb` is `roll back` or `cancel`.
-pub fn radius_refusal(verb: &str, wf: &Workflow, radius: &Value) -> Option<Value> {
-    let reasons: Vec<String> = ["blockers", "unmeasured"]
-        .iter()
-        .flat_map(|k| radius[*k].as_array().cloned().unwrap_or_default())
-        .filter_map(|v| v.as_str().map(String::from))
-        .collect();
+pub fn radius_refusal(verb: &str, wf: &Workflow, radius: &BlastRadius) -> Option<Value> {
+    let reasons: Vec<&str> = radius.blockers.iter().chain(&radius.unmeasured).map(String::as_str).collect();
     if reasons.is_empty() {
         return None;
     }
@@ -254,7 +279,7 @@ pub fn radius_refusal(verb: &str, wf: &Workflow, radius: &Value) -> Option<Value
         ),
         "workflow_id": wf.id,
         "state": wf.state.as_str(),
-        "blast_radius": radius,
+        "blast_radius": radius.to_value(),
     }))
 }
 

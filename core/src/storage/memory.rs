@@ -73,7 +73,9 @@ fn redact_step(step: &mut crate::record::WorkflowStep) {
     redact_map(&mut step.params);
     redact_map(&mut step.rollback_params);
     step.result = crate::record::redact_value(&step.result);
-    step.status = crate::record::redact_value(&step.status);
+    if let crate::record::StepStatus::Unrecognised(v) = &mut step.status {
+        *v = crate::record::redact_value(v);
+    }
 }
 
 /// Redacts the header and either every step or only the listed ones.

@@ -286,7 +286,7 @@ fn prepare(entries: &[Value], scope: &mut Scope, ctx: &Ctx) -> Result<(), PilotE
 
 /// `{{var}}` substitution of upstream's custom YAML: only in strings, each placeholder
 /// replaced by Python's `str()` of the caller's value; unknown names stay as written.
-fn substitute_braces(v: &Value, args: &Map<String, Value>) -> Value {
+pub fn substitute_braces(v: &Value, args: &Map<String, Value>) -> Value {
     match v {
         Value::String(s) => {
             if !s.contains("{{") {

@@ -10,7 +10,7 @@ mod yaml;
 
 pub use document::{Kind, Parameter, Template, TemplateSource};
 pub use functions::{aiops_change, guest_username};
-pub use instantiate::{bind, instantiate, lint};
+pub use instantiate::{bind, instantiate, lint, substitute_braces};
 pub use registry::{
     builtin_names, builtin_templates, check_builtins, custom_listing, custom_template, CustomFile, TemplateSet,
     BUILTIN_NAMES,

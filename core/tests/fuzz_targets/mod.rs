@@ -355,7 +355,9 @@ fn steps_from(specs: &[Value]) -> Vec<WorkflowStep> {
                 s(spec, "tool", "t"),
                 params,
             );
-            step.status = spec.get("status").cloned().unwrap_or_else(|| Value::from("success"));
+            step.status = pilot_core::record::StepStatus::from_value(
+                spec.get("status").cloned().unwrap_or_else(|| Value::from("success")),
+            );
             step.result = spec.get("result").cloned().unwrap_or(Value::Null);
             step
         })
