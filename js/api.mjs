@@ -84,6 +84,13 @@ function keyValueStorage(backend) {
     loadText(id) {
       return current(id);
     },
+    // asked before every read and transition: only the entry's head is parsed
+    revision(id) {
+      const text = backend.read(id);
+      if (text == null) return null;
+      const m = text.match(ENTRY_HEAD);
+      return m ? Number(m[1]) : readEntry(text).revision;
+    },
     saveText(id, text, expectedRevision) {
       const revision = check(id, current(id), expectedRevision);
       backend.write(id, entryText(revision, text));
@@ -121,6 +128,10 @@ function memoryStorage(map = new Map()) {
     loadText(id) {
       const cur = map.get(id);
       return cur ? { revision: cur.revision, text: cur.text } : null;
+    },
+    revision(id) {
+      const cur = map.get(id);
+      return cur ? cur.revision : null;
     },
     saveText(id, text, expectedRevision) {
       const revision = check(id, expectedRevision);
@@ -254,6 +265,9 @@ function createApi(native, ensureReady) {
     }
     delete(id) {
       return this.#do(() => this.#native.delete(id));
+    }
+    recover(id) {
+      return this.#do(() => this.#native.recover(id));
     }
     forget(id) {
       this.#do(() => this.#native.forget(id));

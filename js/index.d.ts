@@ -390,6 +390,10 @@ export interface PilotStorage {
    * stores it — the `data` column of `workflows.db`, byte for byte — instead of an object. */
   loadText?(id: string): { text: string; revision: number } | null;
   saveText?(id: string, text: string, expectedRevision: number | null): number;
+  /** Optional: the stored revision of `id` (or null) without the record. A Pilot asks before
+   * every read and transition, so that what another Pilot saved is never missed; without it
+   * the record is loaded to learn its revision. */
+  revision?(id: string): number | null;
 }
 
 /** A key-value backend of JSON texts, for keyValueStorage(). */
@@ -428,6 +432,10 @@ export interface PilotOptions {
   approveMode?: ApproveMode;
   /** Called with the steps about to be dispatched; throw to refuse the run (nothing runs). */
   preflight?: (steps: WorkflowStep[]) => void;
+  /** This process starts over after a crash: a step found `running` was handed out by a
+   * process that is gone, and a run marks it `interrupted`. Without it (a live host) a
+   * repeated run returns the outstanding dispatch requests unchanged. */
+  recovering?: boolean;
 }
 
 export interface RollbackOptions {
@@ -491,8 +499,12 @@ export class Pilot {
   /** Newest first; `active` leaves out completed, failed and cancelled workflows. */
   list(options?: { active?: boolean }): WorkflowSummary[];
   delete(id: string): boolean;
-  /** Drops this Pilot's working copy: the next call reads the storage again. */
+  /** Drops this Pilot's working copy: the next call reads the storage again (every call
+   * already checks the stored revision first). */
   forget(id: string): void;
+  /** After a crash: the steps handed out and never reported are marked `interrupted` and the
+   * workflow fails; `checkpoint` is null when nothing was in flight. */
+  recover(id: string): PilotTransition | { id: string; state: WorkflowState; checkpoint: null };
   exportRecords(): WorkflowRecord[];
   free(): void;
 }
@@ -515,6 +527,10 @@ export interface CallOptions {
 export interface TransitionOptions extends CallOptions {
   mode?: Mode;
   preflight?: (steps: WorkflowStep[]) => void;
+  /** This process starts over after a crash: a step found `running` was handed out by a
+   * process that is gone, and a run marks it `interrupted`. Without it (a live host) a
+   * repeated run returns the outstanding dispatch requests unchanged. */
+  recovering?: boolean;
 }
 
 export function ready(wasm?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;

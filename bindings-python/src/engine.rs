@@ -53,13 +53,15 @@ fn with_options<R>(
     f: impl FnOnce(&Options) -> R,
 ) -> PyResult<R> {
     let mode = if has_dispatch { engine::Mode::Host { parallel_groups: false } } else { engine::Mode::Agent };
-    with_mode(py, mode, preflight, f)
+    // the drop-in keeps upstream's semantics: a `running` step found by a run is a crash
+    with_mode(py, mode, false, preflight, f)
 }
 
 /// [`with_options`] for any mode; the preflight is consulted only by a dispatching mode.
 pub fn with_mode<R>(
     py: Python<'_>,
     mode: engine::Mode,
+    live_host: bool,
     preflight: Option<&Bound<'_, PyAny>>,
     f: impl FnOnce(&Options) -> R,
 ) -> PyResult<R> {
@@ -83,7 +85,8 @@ pub fn with_mode<R>(
         }
     };
     let dispatching = matches!(mode, engine::Mode::Host { .. });
-    let opts = Options { mode, preflight: if preflight.is_some() && dispatching { Some(&check) } else { None } };
+    let opts =
+        Options { mode, preflight: if preflight.is_some() && dispatching { Some(&check) } else { None }, live_host };
     let out = f(&opts);
     if let Some(e) = escaped.into_inner() {
         return Err(e);

@@ -52,8 +52,10 @@ pub fn call<'py>(
     let spec = args.get("env").cloned().unwrap_or(Value::Null);
     let env = host::env_from_value(&spec, crate::env::env(py, "")).map_err(|e| raise(py, &e))?;
     let mode = host::mode_from_value(args.get("mode")).map_err(|e| raise(py, &e))?;
-    let out =
-        crate::engine::with_mode(py, mode, preflight, |opts| pilot_core::ops::record_api::call(op, &args, &env, opts))?;
+    let live = host::live_host_from_value(args.get("recovering")).map_err(|e| raise(py, &e))?;
+    let out = crate::engine::with_mode(py, mode, live, preflight, |opts| {
+        pilot_core::ops::record_api::call(op, &args, &env, opts)
+    })?;
     match out {
         Ok(v) => to_py(py, &v),
         Err(e) => Err(raise(py, &e)),

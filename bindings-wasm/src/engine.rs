@@ -23,16 +23,13 @@ pub fn record_from(v: &JsValue) -> Result<Workflow, JsValue> {
     workflow_from_value(from_js(v)?).map_err(|e| errors::to_js(&e))
 }
 
-/// A step index from JS (a number): a whole number, in range.
-pub fn step_index(index: f64) -> Result<i64, JsValue> {
-    host::step_index_from_f64(index).map_err(|e| errors::to_js(&e))
-}
-
 /// The parsed transition options: the mode, and the host's optional `preflight(steps)`
 /// function that throws to refuse a dispatcher run.
 pub struct JsOptions {
     pub mode: Mode,
     pub preflight: Option<Function>,
+    /// Not `recovering`: steps left running were handed out by this live host.
+    pub live_host: bool,
 }
 
 impl JsOptions {
@@ -44,7 +41,8 @@ impl JsOptions {
             None
         };
         let mode = host::mode_from_value(spec.get("mode")).map_err(|e| errors::to_js(&e))?;
-        Ok(JsOptions { mode, preflight })
+        let live_host = host::live_host_from_value(spec.get("recovering")).map_err(|e| errors::to_js(&e))?;
+        Ok(JsOptions { mode, preflight, live_host })
     }
 
     /// Runs `f` with these options as the core takes them.
@@ -56,7 +54,11 @@ impl JsOptions {
                 Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"))
             })
         };
-        let opts = Options { mode: self.mode, preflight: if self.preflight.is_some() { Some(&check) } else { None } };
+        let opts = Options {
+            mode: self.mode,
+            preflight: if self.preflight.is_some() { Some(&check) } else { None },
+            live_host: self.live_host,
+        };
         f(&opts)
     }
 }

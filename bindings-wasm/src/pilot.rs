@@ -34,6 +34,11 @@ fn id_of(v: &JsValue) -> Result<String, JsValue> {
     ops::id_arg(&from_js(v)?, "id").map_err(thrown)
 }
 
+/// A text parameter from JS (`undefined`/`null`: empty); anything else is refused naming it.
+fn text_of(v: &JsValue, param: &str) -> Result<String, JsValue> {
+    ops::text_value(&from_js(v)?, param).map_err(thrown)
+}
+
 /// `{preview}` without `confirm`; the labelled answer with it.
 fn undo_js(out: Result<Undo, PilotError>) -> Result<JsValue, JsValue> {
     match out.map_err(thrown)? {
@@ -94,20 +99,23 @@ impl Pilot {
 
     /// A workflow from a template, stored. `customTemplates`: `[{document, fileName}]`.
     #[wasm_bindgen(js_name = createFromTemplate)]
-    pub fn create_from_template(&mut self, name: &str, args: JsValue, customs: JsValue) -> Result<JsValue, JsValue> {
+    pub fn create_from_template(&mut self, name: JsValue, args: JsValue, customs: JsValue) -> Result<JsValue, JsValue> {
+        let name = text_of(&name, "name")?;
         let args = json!({"name": name, "args": from_js(&args)?, "custom_templates": from_js(&customs)?});
         self.create("create_from_template", args)
     }
 
     /// A custom workflow from step objects, stored (refused when a step needs a gate).
     #[wasm_bindgen(js_name = createWorkflow)]
-    pub fn create_workflow(&mut self, name: &str, description: &str, steps: JsValue) -> Result<JsValue, JsValue> {
+    pub fn create_workflow(&mut self, name: JsValue, description: JsValue, steps: JsValue) -> Result<JsValue, JsValue> {
+        let (name, description) = (text_of(&name, "name")?, text_of(&description, "description")?);
         self.create("create_workflow", json!({"name": name, "description": description, "steps": from_js(&steps)?}))
     }
 
     /// A draft that records only the goal; `updateDraft` adds steps, `confirmDraft` freezes them.
     #[wasm_bindgen(js_name = designDraft)]
-    pub fn design_draft(&mut self, goal: &str, constraints: &str) -> Result<JsValue, JsValue> {
+    pub fn design_draft(&mut self, goal: JsValue, constraints: JsValue) -> Result<JsValue, JsValue> {
+        let (goal, constraints) = (text_of(&goal, "goal")?, text_of(&constraints, "constraints")?);
         self.create("design_draft", json!({"goal": goal, "constraints": constraints}))
     }
 
@@ -172,12 +180,27 @@ impl Pilot {
         to_js(&out.map_err(thrown)?)
     }
 
+    /// For a host that starts over after a crash: the steps this workflow had handed out and
+    /// not had reported are marked `interrupted` (nobody knows whether they took effect) and
+    /// the workflow fails. Without a step in flight nothing changes. A live host never needs
+    /// it: a repeated `run` returns the outstanding requests unchanged.
+    pub fn recover(&mut self, id: JsValue) -> Result<JsValue, JsValue> {
+        let id = &id_of(&id)?;
+        let wf = self.driver.get(id).map_err(thrown)?;
+        if !engine::needs_recovery(wf) {
+            return to_js(&json!({"id": wf.id, "state": wf.state.as_str(), "checkpoint": null}));
+        }
+        let env = self.env();
+        let out = self.driver.apply(id, |wf| engine::recover(wf, &env)).map(|(t, wf)| host::summary_value(wf, &t));
+        to_js(&out.map_err(thrown)?)
+    }
+
     /// Reports the outcome of a dispatched step: `{returned}`, `{raised}`, `{unknown}`, `{toolResult}`.
-    pub fn report(&mut self, id: JsValue, index: f64, outcome: JsValue) -> Result<JsValue, JsValue> {
+    pub fn report(&mut self, id: JsValue, index: JsValue, outcome: JsValue) -> Result<JsValue, JsValue> {
         let id = &id_of(&id)?;
         let env = self.env();
         let reported = reported_from(&from_js(&outcome)?)?;
-        let index = crate::engine::step_index(index)?;
+        let index = host::step_index_from_value(&from_js(&index)?).map_err(thrown)?;
         let out = self
             .options
             .with(|o| self.driver.report(id, index, reported, &env, o).map(|(t, wf)| host::summary_value(wf, &t)));
@@ -190,11 +213,12 @@ impl Pilot {
     pub fn approve(
         &mut self,
         id: JsValue,
-        approver: &str,
+        approver: JsValue,
         acknowledge_not_executed: bool,
         hold: bool,
     ) -> Result<JsValue, JsValue> {
         let id = &id_of(&id)?;
+        let approver = &text_of(&approver, "approver")?;
         let env = crate::env::env(if approver.is_empty() { &self.caller } else { approver });
         let check = ApproverCheck::Mode(self.approve_mode);
         let a = ApproveArgs { approver, caller: None, check, acknowledge_not_executed, hold };
@@ -205,8 +229,9 @@ impl Pilot {
 
     /// Rejects the pending gate: the workflow is cancelled with `reason` (no step past the
     /// gate ever runs); the answer's `blast_radius` says what earlier steps left in place.
-    pub fn reject(&mut self, id: JsValue, rejecter: &str, reason: &str) -> Result<JsValue, JsValue> {
+    pub fn reject(&mut self, id: JsValue, rejecter: JsValue, reason: JsValue) -> Result<JsValue, JsValue> {
         let id = &id_of(&id)?;
+        let (rejecter, reason) = (&text_of(&rejecter, "rejecter")?, &text_of(&reason, "reason")?);
         let env = crate::env::env(if rejecter.is_empty() { &self.caller } else { rejecter });
         let opts = Options::agent();
         let out = ops::reject(&mut DriverHost { driver: &mut self.driver, opts: &opts }, id, rejecter, reason, &env);
@@ -240,11 +265,12 @@ impl Pilot {
     pub fn cancel(
         &mut self,
         id: JsValue,
-        reason: &str,
+        reason: JsValue,
         confirm: bool,
         acknowledge_unknown_effects: bool,
     ) -> Result<JsValue, JsValue> {
         let id = &id_of(&id)?;
+        let reason = &text_of(&reason, "reason")?;
         let env = self.env();
         let opts = Options::agent();
         let mut host = DriverHost { driver: &mut self.driver, opts: &opts };

@@ -54,11 +54,20 @@ impl Storage for Backend {
             Backend::Memory(s) => s.delete(id),
         }
     }
+    fn revision(&mut self, id: &str) -> Result<Option<Revision>, PilotError> {
+        match self {
+            Backend::Js(s) => s.revision(id),
+            Backend::Memory(s) => s.revision(id),
+        }
+    }
 }
 
 pub struct JsStorage {
     target: Object,
     text_path: bool,
+    /// The storage has `revision(id) -> revision | null` (optional): the stored revision
+    /// without the record, asked before every read and transition.
+    revision_fn: bool,
     /// Per record: the revision its last save produced, and the rendering cache valid for it.
     rendered: HashMap<String, (Revision, DbJsonCache)>,
 }
@@ -86,8 +95,8 @@ impl JsStorage {
             }
         }
         let has = |name: &str| Reflect::get(&target, &name.into()).map(|f| f.is_function()).unwrap_or(false);
-        let text_path = has("loadText") && has("saveText");
-        Ok(JsStorage { target, text_path, rendered: HashMap::new() })
+        let (text_path, revision_fn) = (has("loadText") && has("saveText"), has("revision"));
+        Ok(JsStorage { target, text_path, revision_fn, rendered: HashMap::new() })
     }
 
     /// The stored text of `wf`: re-rendered only where `changes` says, when the last text
@@ -119,6 +128,23 @@ fn revision_of(v: &JsValue, what: &str) -> Result<Revision, PilotError> {
 }
 
 impl Storage for JsStorage {
+    fn revision(&mut self, id: &str) -> Result<Option<Revision>, PilotError> {
+        let (name, out) = if self.revision_fn {
+            ("revision", self.call("revision", &[&id.into()]))
+        } else if self.text_path {
+            ("loadText", self.call("loadText", &[&id.into()]))
+        } else {
+            ("load", self.call("load", &[&id.into()]))
+        };
+        let out = out.map_err(|e| fail(name, &e))?;
+        if out.is_null() || out.is_undefined() {
+            return Ok(None);
+        }
+        let rev =
+            if self.revision_fn { out } else { Reflect::get(&out, &"revision".into()).map_err(|e| fail(name, &e))? };
+        revision_of(&rev, name).map(Some)
+    }
+
     fn load(&mut self, id: &str) -> Result<Option<(Workflow, Revision)>, PilotError> {
         if self.text_path {
             let out = self.call("loadText", &[&id.into()]).map_err(|e| fail("loadText", &e))?;

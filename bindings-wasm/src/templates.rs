@@ -16,6 +16,7 @@ pub fn templates(customs: JsValue) -> Result<JsValue, JsValue> {
 }
 
 #[wasm_bindgen(js_name = parseYaml)]
-pub fn parse_yaml(text: &str) -> Result<JsValue, JsValue> {
-    to_js(&t::parse_yaml(text).map_err(|e| errors::invalid(&e))?)
+pub fn parse_yaml(text: JsValue) -> Result<JsValue, JsValue> {
+    let text = pilot_core::ops::text_value(&from_js(&text)?, "text").map_err(|e| errors::to_js(&e))?;
+    to_js(&t::parse_yaml(&text).map_err(|e| errors::invalid(&e))?)
 }

@@ -100,6 +100,17 @@ pub fn mode_from_value(v: Option<&Value>) -> Result<Mode, PilotError> {
     }
 }
 
+/// Whether the host performing the steps is live (`recovering` absent or false): then a
+/// repeated run returns the steps still outstanding instead of marking them interrupted.
+/// `recovering: true` says the process starts over after a crash.
+pub fn live_host_from_value(recovering: Option<&Value>) -> Result<bool, PilotError> {
+    match recovering {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => Ok(true),
+        Some(Value::Bool(true)) => Ok(false),
+        Some(other) => Err(invalid(format!("recovering is true or false, not {other}"))),
+    }
+}
+
 /// The environment of one call: the host's own (`fallback`: its clock, fresh entropy, its
 /// caller) with what `spec` sets — `nowMicros`/`now_micros`, `utcOffsetSeconds`/
 /// `utc_offset_seconds`, `entropy`, `caller` — for replays and hosts with their own clock.
@@ -200,6 +211,17 @@ pub fn approve(
         engine::approve_and_hold(wf, env, approver, acknowledge_not_executed)
     } else {
         engine::approve(wf, env, approver, acknowledge_not_executed, opts)
+    }
+}
+
+/// A step index as a JSON value: a whole number (anything else is refused, naming it).
+pub fn step_index_from_value(v: &Value) -> Result<i64, PilotError> {
+    match v {
+        Value::Number(n) => step_index_from_f64(n.as_f64().unwrap_or(f64::NAN)),
+        other => Err(invalid(format!(
+            "index is the step's index (a whole number from the dispatch request), not {}",
+            crate::ops::described(other)
+        ))),
     }
 }
 

@@ -186,7 +186,7 @@ fn check(
 
 fn options(mode: &str) -> Options<'static> {
     let mode = host::mode_from_value(Some(&Value::from(mode))).expect("a scenario's mode is one the hosts take");
-    Options { mode, preflight: None }
+    Options { mode, preflight: None, live_host: false }
 }
 
 #[test]
@@ -209,9 +209,13 @@ fn scenarios_replay() {
         let mut clock = Clock(1_795_305_600_000_000, 0);
         let mut wf = build(&sc["workflow"], &mut clock);
         let mut steps = vec![json!({"start": wf.to_value()})];
+        // the host that dispatched is live until a restart, after which the new process is
+        // recovering; a scenario that starts from a record with a step running starts there
+        let mut recovering = wf.steps.iter().any(|s| s.status_is("running"));
         for (i, event) in sc["events"].as_array().unwrap().iter().enumerate() {
             let mode = event.get("mode").or(sc.get("mode")).and_then(Value::as_str).unwrap_or("agent");
-            let opts = options(mode);
+            let opts = if recovering { options(mode) } else { options(mode).live() };
+            recovering |= event["do"] == "restart";
             let preflight_refusal = event.get("preflight_refuses").and_then(Value::as_str).map(str::to_string);
             let pf = move |_: &[&pilot_core::WorkflowStep]| -> Result<(), String> {
                 match &preflight_refusal {

@@ -56,13 +56,52 @@ fn two_drivers_cannot_both_apply_one_approval() {
     // a approves first; b's copy is now stale
     let (ta, _) = a.approve(&id, "alice", true, &env(2), &Options::agent()).unwrap();
     assert_eq!(ta.checkpoint, Checkpoint::DispatchRequired);
-    // hand b the store as it is now, keeping b's stale working copy
+    // hand b the store as it is now: b checks the stored revision before acting, sees
+    // alice's approval, and refuses cleanly instead of acting on its stale copy
     *b.store_mut() = a.store().clone();
+    let err = b.approve(&id, "bob", true, &env(3), &Options::agent()).unwrap_err();
+    assert_eq!(err.code(), "not_awaiting_approval");
+    assert_eq!(b.store().get(&id).unwrap().approved_by, "alice");
+}
+
+/// A store where another writer saves between a driver's revision check and its own save.
+struct Racing {
+    inner: MemoryStore,
+    other_writer: Option<Workflow>,
+}
+
+impl Storage for Racing {
+    fn load(&mut self, id: &str) -> Result<Option<(Workflow, u64)>, PilotError> {
+        self.inner.load(id)
+    }
+    fn save(&mut self, wf: &Workflow, expected: Option<u64>, changes: &Changes) -> Result<u64, PilotError> {
+        if let Some(other) = self.other_writer.take() {
+            let rev = self.inner.revision(&other.id);
+            self.inner.save(&other, rev, &Changes::whole())?;
+        }
+        self.inner.save(wf, expected, changes)
+    }
+    fn list(&mut self, filter: ListFilter) -> Result<Vec<pilot_core::storage::Summary>, PilotError> {
+        self.inner.list(filter)
+    }
+    fn delete(&mut self, id: &str) -> Result<bool, PilotError> {
+        self.inner.delete(id)
+    }
+}
+
+#[test]
+fn a_save_racing_another_writer_is_a_conflict_and_loses_nothing() {
+    let mut a = Driver::new(MemoryStore::new());
+    let id = a.create(workflow(3, Some(1))).unwrap().id.clone();
+    a.run(&id, &env(1), &Options::agent()).unwrap();
+    // alice's approval lands between bob's revision check and bob's save
+    let mut alice = a.get(&id).unwrap().clone();
+    pilot_core::engine::approve(&mut alice, &env(2), "alice", true, &Options::agent()).unwrap();
+    let mut b = Driver::new(Racing { inner: a.store().clone(), other_writer: Some(alice) });
     let err = b.approve(&id, "bob", true, &env(3), &Options::agent()).unwrap_err();
     assert_eq!(err.code(), "conflict", "{err}");
     assert!(err.to_string().contains("changed in the store"));
-    // nothing was lost: alice's approval stands
-    assert_eq!(b.store().get(&id).unwrap().approved_by, "alice");
+    assert_eq!(b.store().inner.get(&id).unwrap().approved_by, "alice", "nothing was lost");
     // b re-reads and gets a clean refusal instead
     let err = b.approve(&id, "bob", true, &env(4), &Options::agent()).unwrap_err();
     assert_eq!(err.code(), "not_awaiting_approval");

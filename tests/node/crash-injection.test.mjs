@@ -34,7 +34,8 @@ function disk(map, state) {
 
 /** One process: drive to a settled state, or die where `state` says. */
 function life(map, id, state, performed, resume) {
-  const p = new Pilot(disk(map, state), { caller: 'agent', mode: 'host', approveMode: 'any' });
+  // a process after a death says it is recovering: what it finds running, nobody reports
+  const p = new Pilot(disk(map, state), { caller: 'agent', mode: 'host', approveMode: 'any', recovering: resume });
   const act = (fn) => {
     try {
       const t = fn();

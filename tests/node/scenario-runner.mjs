@@ -59,8 +59,8 @@ function outcomeOf(event) {
 const MODES = { agent: 'agent', host: 'host', host_parallel: 'hostParallel' };
 
 /** One event: `{record, response, code}` (the refusal's code and answer when refused). */
-function apply(pilot, record, event, env, mode) {
-  const options = { env, mode };
+function apply(pilot, record, event, env, mode, recovering) {
+  const options = { env, mode, recovering };
   if ('preflight_refuses' in event) {
     options.preflight = () => {
       throw new Error(event.preflight_refuses);
@@ -169,12 +169,16 @@ export function replay(pilot, file) {
   let record = build(pilot, sc.workflow, clock);
   const transcript = [{ start: record }];
   const problems = [];
+  // the host that dispatched is live until a restart, after which the new process is
+  // recovering; a scenario that starts from a record with a step running starts there
+  let recovering = record.steps.some((s) => s.status === 'running');
   sc.events.forEach((event, i) => {
     const mode = MODES[event.mode ?? sc.mode ?? 'agent'];
     const before = record;
     const auditBefore = record.audit_log.length;
     const env = clock.env(event.caller ?? 'tester');
-    const out = apply(pilot, record, event, env, mode);
+    const out = apply(pilot, record, event, env, mode, recovering);
+    recovering ||= event.do === 'restart';
     if (event.expect) {
       for (const p of failures(event.expect, out, before, auditBefore)) {
         problems.push(`${file} event ${i}: ${p}\n  response: ${JSON.stringify(out.response)}\n  code: ${out.code}`);

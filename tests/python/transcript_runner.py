@@ -59,7 +59,7 @@ def outcome_of(event: dict) -> dict:
     raise ValueError(f"report event needs returned, raised, unknown or tool_result: {event}")
 
 
-def apply(record: dict, event: dict, env: dict, mode: str) -> tuple[dict, object, object]:
+def apply(record: dict, event: dict, env: dict, mode: str, recovering: bool) -> tuple[dict, object, object]:
     """``(record, response, code)`` after one event."""
     preflight = None
     if "preflight_refuses" in event:
@@ -71,7 +71,7 @@ def apply(record: dict, event: dict, env: dict, mode: str) -> tuple[dict, object
     try:
         do = event["do"]
         if do == "run":
-            t = core.run(record, mode=mode, env=env, preflight=preflight)
+            t = core.run(record, mode=mode, env=env, preflight=preflight, recovering=recovering)
         elif do == "report":
             t = core.report(record, event["step"], outcome_of(event), mode=mode, env=env)
         elif do == "approve":
@@ -164,12 +164,16 @@ def replay(name: str) -> tuple[list, list[str]]:
     record = build(sc["workflow"], clock)
     transcript = [{"start": record}]
     problems: list[str] = []
+    # the host that dispatched is live until a restart, after which the new process is
+    # recovering; a scenario that starts from a record with a step running starts there
+    recovering = any(s["status"] == "running" for s in record["steps"])
     for i, event in enumerate(sc["events"]):
         mode = MODES[event.get("mode", sc.get("mode", "agent"))]
         before = record
         audit_before = len(record["audit_log"])
         env = clock.env(event.get("caller", "tester"))
-        record, resp, code = apply(record, event, env, mode)
+        record, resp, code = apply(record, event, env, mode, recovering)
+        recovering = recovering or event["do"] == "restart"
         for p in _failures(event.get("expect", {}), record, resp, code, before, audit_before):
             problems.append(f"{name} event {i}: {p}")
         if code is not None and record != before:

@@ -8,7 +8,9 @@ fixes the clock, the entropy of new ids and the caller (``{"caller", "now_micros
 "utc_offset_seconds", "entropy"}``, each optional; missing ones come from this machine).
 
 ``mode`` is ``"agent"`` (steps handed out in ``pending_dispatch``), ``"host"`` (one step
-per ``dispatch`` checkpoint; the host reports each result) or ``"host_parallel"``.
+per ``dispatch`` checkpoint; the host reports each result) or ``"host_parallel"``. In host
+mode a repeated run returns the steps still outstanding unchanged; ``recovering=True`` says
+the process starts over after a crash, and a run then marks them ``interrupted``.
 An outcome to ``report`` is ``{"returned": value}``, ``{"raised": message}``,
 ``{"unknown": message, "payload": ...}`` or ``{"tool_result": {"isError", "content",
 "structuredContent"}}``.
@@ -31,9 +33,9 @@ def _call(op: str, preflight: Optional[Callable[[list], Any]] = None, **args: An
     return _api.call(op, {k: v for k, v in args.items() if v is not None}, preflight)
 
 
-def run(record: Record, *, mode: str = "agent", env: Env = None, preflight=None) -> dict:
+def run(record: Record, *, mode: str = "agent", env: Env = None, preflight=None, recovering: bool = False) -> dict:
     """Runs to the next checkpoint. ``preflight(steps)`` may raise ValueError to refuse."""
-    return _call("run", preflight, record=record, mode=mode, env=env)
+    return _call("run", preflight, record=record, mode=mode, env=env, recovering=recovering)
 
 
 def report(record: Record, index: int, outcome: dict, *, mode: str = "host", env: Env = None) -> dict:

@@ -22,7 +22,7 @@ pub use classify::{classify, returned_failure, Reported, ToolResult, Verdict};
 pub use drafts::{confirm_draft, design_draft, new_custom_workflow, steps_from_specs, update_draft};
 pub use refs::{referenced_indices, resolve_params};
 pub use rollback::rollback;
-pub use run::{report, run};
+pub use run::{needs_recovery, recover, report, run};
 
 use crate::record::{status, Changes, Workflow, WorkflowStep};
 
@@ -47,17 +47,26 @@ pub type Preflight<'a> = &'a dyn Fn(&[&WorkflowStep]) -> Result<(), String>;
 pub struct Options<'a> {
     pub mode: Mode,
     pub preflight: Option<Preflight<'a>>,
+    /// Host mode, and the host that handed out the steps still `running` is alive (it will
+    /// report them): a repeated run returns their dispatch requests again, unchanged. Off
+    /// (upstream's semantics, and a host that states it is recovering): a `running` step was
+    /// left by a process that died, and is marked `interrupted`.
+    pub live_host: bool,
 }
 
 impl Options<'_> {
     pub fn agent() -> Self {
-        Options { mode: Mode::Agent, preflight: None }
+        Options { mode: Mode::Agent, preflight: None, live_host: false }
     }
     pub fn host() -> Self {
-        Options { mode: Mode::Host { parallel_groups: false }, preflight: None }
+        Options { mode: Mode::Host { parallel_groups: false }, preflight: None, live_host: false }
     }
     pub fn host_parallel() -> Self {
-        Options { mode: Mode::Host { parallel_groups: true }, preflight: None }
+        Options { mode: Mode::Host { parallel_groups: true }, preflight: None, live_host: false }
+    }
+    /// The same options for a live host ([`Options::live_host`]).
+    pub fn live(self) -> Self {
+        Options { live_host: true, ..self }
     }
     pub(crate) fn has_dispatcher(&self) -> bool {
         matches!(self.mode, Mode::Host { .. })
@@ -66,7 +75,11 @@ impl Options<'_> {
 
 impl std::fmt::Debug for Options<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options").field("mode", &self.mode).field("preflight", &self.preflight.is_some()).finish()
+        f.debug_struct("Options")
+            .field("mode", &self.mode)
+            .field("preflight", &self.preflight.is_some())
+            .field("live_host", &self.live_host)
+            .finish()
     }
 }
 

@@ -64,6 +64,13 @@ pub(crate) fn run_in(tx: &mut Tx, opts: &Options, check_dispatcher: bool) -> Res
         WorkflowState::Pending | WorkflowState::Running | WorkflowState::AwaitingApproval => {}
         _ => return Err(PilotError::RunBadState { id, state }),
     }
+    // Steps a live host was handed and has not reported yet: the same requests again, nothing
+    // changed (a retried call must not turn a step in progress into a crash).
+    if opts.live_host && opts.has_dispatcher() {
+        if let Some(outstanding) = outstanding(tx.wf) {
+            return Ok(Ran::At(outstanding));
+        }
+    }
     // A step still `running` means the process that dispatched it died: its effect is
     // unknown, so it is neither skipped as done nor sent again.
     if let Some(pos) = tx.wf.steps.iter().position(|s| s.status_is(status::RUNNING)) {
@@ -84,6 +91,46 @@ pub(crate) fn run_in(tx: &mut Tx, opts: &Options, check_dispatcher: bool) -> Res
     tx.wf.state = WorkflowState::Running;
     tx.log("run_started", "");
     Ok(Ran::At(advance(tx, opts, 0)))
+}
+
+/// Whether a forward step was left `running` (an undo in flight is settled by cancel or a
+/// report instead).
+pub fn needs_recovery(wf: &Workflow) -> bool {
+    wf.state != WorkflowState::RollingBack && wf.steps.iter().any(|s| s.status_is(status::RUNNING))
+}
+
+/// Recovery after a crash: the forward steps left `running` are marked `interrupted` and the
+/// workflow fails, as a run finds them when it is not told the host is live. Refused when
+/// [`needs_recovery`] is false (a run would go on to dispatch more).
+pub fn recover(wf: &mut Workflow, env: &Env) -> Result<Transition, PilotError> {
+    if !needs_recovery(wf) {
+        return Err(PilotError::InvalidArgument {
+            message: format!("workflow '{}' has no step in flight: there is nothing to recover", wf.id),
+        });
+    }
+    run(wf, env, &Options { live_host: false, ..Options::host() })
+}
+
+/// The dispatch requests of the forward steps still `running`, as they were handed out (their
+/// params resolve the same way: the results they refer to are already recorded), or `None`.
+fn outstanding(wf: &Workflow) -> Option<Checkpoint> {
+    let requests: Vec<DispatchRequest> = wf
+        .steps
+        .iter()
+        .filter(|s| s.status_is(status::RUNNING))
+        .map(|s| {
+            let params = resolve_params(&s.params, &wf.steps, s.index).unwrap_or_else(|_| s.params.clone());
+            DispatchRequest {
+                index: s.index,
+                skill: s.skill.clone(),
+                tool: s.tool.clone(),
+                params,
+                group_id: s.group_id.clone(),
+                undo: false,
+            }
+        })
+        .collect();
+    (!requests.is_empty()).then_some(Checkpoint::Dispatch(requests))
 }
 
 /// How a run ended: at a checkpoint, or on finding a step a dead process left `running`

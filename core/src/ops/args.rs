@@ -11,7 +11,7 @@ pub(crate) fn invalid(message: impl Into<String>) -> PilotError {
 }
 
 /// How a value is described in a refusal: its JSON type and a short sample.
-pub(crate) fn described(v: &Value) -> String {
+pub fn described(v: &Value) -> String {
     let kind = match v {
         Value::Null => return "null".into(),
         Value::Bool(b) => return format!("the boolean {b}"),
@@ -54,10 +54,15 @@ pub fn steps_arg(v: &Value) -> Result<Option<Vec<Value>>, PilotError> {
 
 /// A text argument; absent means empty.
 pub(crate) fn text_arg(args: &Map<String, Value>, key: &str) -> Result<String, PilotError> {
-    match args.get(key).unwrap_or(&Value::Null) {
+    text_value(args.get(key).unwrap_or(&Value::Null), key)
+}
+
+/// A text parameter `param` (null: empty), for hosts that pass parameters one by one.
+pub fn text_value(v: &Value, param: &str) -> Result<String, PilotError> {
+    match v {
         Value::Null => Ok(String::new()),
         Value::String(s) => Ok(s.clone()),
-        other => Err(invalid(format!("{key} is a string, not {}", described(other)))),
+        other => Err(invalid(format!("{param} is a string, not {}", described(other)))),
     }
 }
 

@@ -26,7 +26,7 @@ use crate::error::PilotError;
 use crate::record::{Changes, Workflow};
 
 pub use approve::{approve, approver_for_caller, reject, ApproveArgs, ApproverCheck};
-pub use args::{id_arg, steps_arg};
+pub use args::{described, id_arg, steps_arg, text_value};
 pub use authoring::{
     confirm_draft, confirmed_response, create_custom_workflow, custom_created_response, design_response,
     draft_not_found_or_state, update_draft, update_draft_response, yaml_steps_for_template,

@@ -21,6 +21,7 @@ use crate::error::PilotError;
 use crate::host;
 use crate::record::{workflow_from_json, workflow_from_value, Live, Persisted, Workflow};
 use crate::safety::blast::BlastRadius;
+use crate::safety::roles::ApproveMode;
 
 fn arg<'a>(args: &'a Map<String, Value>, key: &str) -> &'a Value {
     args.get(key).unwrap_or(&Value::Null)
@@ -78,15 +79,7 @@ pub fn call(op: &str, args: &Map<String, Value>, env: &Env, opts: &Options) -> R
         "run" => transition(args, Act::Run, env, opts),
         "report" => {
             let mut wf = record(args)?;
-            let index = match arg(args, "index") {
-                Value::Number(n) => host::step_index_from_f64(n.as_f64().unwrap_or(f64::NAN))?,
-                other => {
-                    return Err(invalid(format!(
-                        "index is the step's index (a whole number from the dispatch request), not {}",
-                        super::args::described(other)
-                    )))
-                }
-            };
+            let index = host::step_index_from_value(arg(args, "index"))?;
             let reported = host::reported_from_value(arg(args, "outcome"))?;
             let t = engine::report(&mut wf, env, index, reported, opts)?;
             Ok(stepped(&wf, &t))
@@ -99,7 +92,8 @@ pub fn call(op: &str, args: &Map<String, Value>, env: &Env, opts: &Options) -> R
             let a = ApproveArgs {
                 approver: &approver,
                 caller: None,
-                check: mode.map_or(ApproverCheck::Unchecked, ApproverCheck::Mode),
+                // separation of duties is on unless the host says otherwise, as in `Pilot`
+                check: ApproverCheck::Mode(mode.unwrap_or(ApproveMode::Others)),
                 acknowledge_not_executed: flag_arg(args, "acknowledge_not_executed")?,
                 hold: flag_arg(args, "hold")?,
             };

@@ -73,7 +73,14 @@ impl<S: Storage> Driver<S> {
         self.copies.remove(id);
     }
 
+    /// A working copy that is the stored revision: another driver (another process, an
+    /// approval desk) may have saved since this copy was read, and then the store's is used.
     fn ensure(&mut self, id: &str) -> Result<(), PilotError> {
+        if let Some((_, rev)) = self.copies.get(id) {
+            if self.store.revision(id)? != Some(*rev) {
+                self.copies.remove(id);
+            }
+        }
         if !self.copies.contains_key(id) {
             let (wf, rev) = self.store.load(id)?.ok_or_else(|| PilotError::NotFound { id: id.into() })?;
             self.copies.insert(id.to_string(), (wf, rev));

@@ -98,6 +98,10 @@ fn redact_in_place(wf: &mut Workflow, only: Option<&[usize]>) {
 }
 
 impl Storage for MemoryStore {
+    fn revision(&mut self, id: &str) -> Result<Option<Revision>, PilotError> {
+        Ok(MemoryStore::revision(self, id))
+    }
+
     fn load(&mut self, id: &str) -> Result<Option<(Workflow, Revision)>, PilotError> {
         Ok(self.records.get(id).cloned())
     }

@@ -87,4 +87,11 @@ pub trait Storage {
 
     /// True when a record was deleted.
     fn delete(&mut self, id: &str) -> Result<bool, PilotError>;
+
+    /// The stored revision of `id`, or `None`: how a driver tells that its working copy is
+    /// still current before every read and transition. Stores that can answer without reading
+    /// the record should (the default reads it).
+    fn revision(&mut self, id: &str) -> Result<Option<Revision>, PilotError> {
+        Ok(self.load(id)?.map(|(_, rev)| rev))
+    }
 }
