@@ -353,6 +353,9 @@ export type PilotErrorCode =
   | 'ref_missing_key'
   | 'ref_not_a_dict'
   | 'redacted_secret'
+  | 'forged_approval'
+  | 'inconsistent_record'
+  | 'stale_record'
   | 'invalid_argument'
   | 'unknown_template'
   | 'template_bind'
@@ -474,8 +477,9 @@ export class Pilot {
   designDraft(goal: string, constraints?: string): WorkflowRecord;
   updateDraft(id: string, changes: { name?: string; description?: string; steps?: StepSpec[] }): WorkflowRecord;
   confirmDraft(id: string): WorkflowRecord;
-  /** Stores a record from elsewhere (an export, another store), validated first, replacing
-   * the stored one with its id. Writing to the storage directly instead leaves this Pilot's
+  /** Stores a record from elsewhere (an export, another store), validated first — refused
+   * with `forged_approval`, `inconsistent_record` or `stale_record` when its history does not
+   * support it — replacing the stored one with its id. Writing to the storage directly instead leaves this Pilot's
    * working copy stale (its next save gets `conflict`): call `forget(id)` after such writes. */
   importRecord(record: WorkflowRecord | JsonObject): WorkflowRecord;
   get(id: string): WorkflowRecord;

@@ -145,10 +145,19 @@ impl Pilot {
     }
 
     /// Stores a record from elsewhere (an export, another store): validated first (older
-    /// rows upgraded), then saved over the stored revision of its id, or as new.
+    /// rows upgraded), refused when its history does not support it (a gate passed with no
+    /// approval in its audit log: `forged_approval`; a state its steps contradict:
+    /// `inconsistent_record`; older than the stored copy: `stale_record`), then saved over the
+    /// stored revision of its id, or as new.
     #[wasm_bindgen(js_name = importRecord)]
     pub fn import_record(&mut self, record: JsValue) -> Result<JsValue, JsValue> {
         let wf = crate::engine::record_from(&record)?;
+        let stored = match self.driver.get(&wf.id) {
+            Ok(stored) => Some(stored),
+            Err(PilotError::NotFound { .. }) => None,
+            Err(e) => return Err(thrown(e)),
+        };
+        ops::check_import(&wf, stored).map_err(thrown)?;
         record_js(self.driver.put(wf).map_err(thrown)?)
     }
 

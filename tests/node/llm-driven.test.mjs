@@ -86,3 +86,34 @@ test('the pure approve applies separation of duties unless told otherwise', () =
   assert.equal(pilot.approve(atGate, 'bob').record.approved_by, 'bob');
   assert.equal(pilot.approve(atGate, 'alice', { approveMode: 'any' }).record.approved_by, 'alice');
 });
+
+test('importRecord refuses forged approvals, contradictions and stale copies', () => {
+  const dir = tempDir('import');
+  const p = new Pilot(fileStorage(dir), { caller: 'agent', mode: 'host' });
+  const steps = [
+    { action: 'require_approval', skill: 'pilot', tool: 'approve', params: { message: 'power off?' } },
+    { action: 'off', skill: 'aiops', tool: 'power_off_vm', params: { vm_name: 'db-01' } },
+  ];
+  const wf = p.createWorkflow('off', 'd', steps);
+  assert.equal(p.run(wf.id).checkpoint.kind, 'awaiting_approval');
+  const atGate = p.get(wf.id);
+  // the gate marked passed by hand, an approver filled in, no approval in the audit log
+  const forged = structuredClone(atGate);
+  forged.steps[0].status = 'success';
+  forged.approved_by = 'lead';
+  forged.state = 'pending';
+  const other = new Pilot(fileStorage(tempDir('import-other')), { caller: 'agent', mode: 'host' });
+  assert.equal(codeOf(() => other.importRecord(forged)), 'forged_approval');
+  assert.equal(codeOf(() => other.get(wf.id)), 'not_found', 'nothing was stored');
+  assert.equal(codeOf(() => p.importRecord(forged)), 'forged_approval');
+  assert.equal(p.get(wf.id).state, 'awaiting_approval');
+  const done = structuredClone(atGate);
+  done.state = 'completed';
+  assert.equal(codeOf(() => other.importRecord(done)), 'inconsistent_record');
+  // a copy from before the rejection cannot revive the cancelled workflow
+  p.reject(wf.id, 'lead', 'not today');
+  assert.equal(codeOf(() => p.importRecord(atGate)), 'stale_record');
+  assert.equal(p.get(wf.id).state, 'cancelled');
+  // the genuine record imports elsewhere
+  assert.equal(other.importRecord(p.get(wf.id)).state, 'cancelled');
+});

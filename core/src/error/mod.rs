@@ -251,6 +251,24 @@ pub enum PilotError {
     )]
     RedactedSecret { index: i64, key: String },
 
+    // ── imports (records a host hands in that Pilot did not write) ────────────────────
+    #[error(
+        "Refusing to import workflow '{id}': {detail}, but its audit log records no approval \
+         for it. An approval is only given through approve; import the record as it was \
+         stored, or approve the gate again."
+    )]
+    ForgedApproval { id: String, detail: String },
+
+    #[error("Refusing to import workflow '{id}': {detail}. Import the record as Pilot stored it.")]
+    InconsistentRecord { id: String, detail: String },
+
+    #[error(
+        "Refusing to import workflow '{id}': the stored copy is newer ({stored} audit entries, \
+         this one has {given}); importing it would undo what happened since. get() shows the \
+         stored workflow; delete it first if replacing it is really meant."
+    )]
+    StaleRecord { id: String, stored: usize, given: usize },
+
     // ── arguments ──────────────────────────────────────────────────────────────────────
     #[error("{message}")]
     InvalidArgument { message: String },
@@ -347,6 +365,9 @@ impl PilotError {
             RefMissingKey { .. } => "ref_missing_key",
             RefNotADict { .. } => "ref_not_a_dict",
             RedactedSecret { .. } => "redacted_secret",
+            ForgedApproval { .. } => "forged_approval",
+            InconsistentRecord { .. } => "inconsistent_record",
+            StaleRecord { .. } => "stale_record",
             InvalidArgument { .. } => "invalid_argument",
             UnknownTemplate { .. } => "unknown_template",
             TemplateBind { .. } => "template_bind",

@@ -13,6 +13,7 @@ mod approve;
 mod args;
 mod authoring;
 pub mod hosts;
+mod import;
 mod lifecycle;
 mod query;
 pub mod record_api;
@@ -31,6 +32,7 @@ pub use authoring::{
     confirm_draft, confirmed_response, create_custom_workflow, custom_created_response, design_response,
     draft_not_found_or_state, update_draft, update_draft_response, yaml_steps_for_template,
 };
+pub use import::check_import;
 pub use lifecycle::{bind_error_response, template_created_response};
 pub use query::{not_found, status_response};
 pub use run::{run, run_check, unknown_status_refusal};
