@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = `${root}dist/node/index.cjs`;
-const wasmPath = `${root}dist/node/pilot_core_bg.wasm`;
+const wasmPath = `${root}dist/web/pilot_core_bg.wasm`; // the one .wasm the package ships
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ── sizes ──

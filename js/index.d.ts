@@ -183,11 +183,14 @@ export type ReportedOutcome =
   | { raised: string }
   | { unknown: string; payload?: JsonValue }
   | {
+      /** An MCP tool result exactly as `@modelcontextprotocol/sdk`'s `client.callTool()`
+       * returns it (its content blocks, `structuredContent`, `isError`, `_meta`...). */
       toolResult: {
-        isError?: boolean;
-        content?: JsonObject[];
-        structuredContent?: JsonValue;
-        stored?: JsonValue;
+        isError?: boolean | undefined;
+        content?: readonly object[] | undefined;
+        structuredContent?: unknown;
+        stored?: unknown;
+        [key: string]: unknown;
       };
     };
 

@@ -21,6 +21,12 @@ if (!m || api.match(/^export /gm).length !== 1) {
 writeFileSync(dist('api.mjs'), api);
 writeFileSync(dist('api.cjs'), `'use strict';\n${api.replace(exportLine, `module.exports = {${m[1]}};\n`)}`);
 
+// One .wasm: Node's loader reads dist/web's copy (build-npm.sh checked it is the same module).
+const loader = readFileSync(dist('node/pilot_core.js'), 'utf8');
+const wasmLine = 'const wasmPath = `${__dirname}/pilot_core_bg.wasm`;';
+if (!loader.includes(wasmLine)) throw new Error('dist/node/pilot_core.js: the .wasm path line changed (wasm-bindgen update?)');
+writeFileSync(dist('node/pilot_core.js'), loader.replace(wasmLine, 'const wasmPath = `${__dirname}/../web/pilot_core_bg.wasm`;'));
+
 copyFileSync(js('node.cjs'), dist('node/index.cjs'));
 copyFileSync(js('browser.mjs'), dist('web/index.mjs'));
 copyFileSync(js('index.d.ts'), dist('index.d.ts'));

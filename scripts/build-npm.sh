@@ -25,9 +25,15 @@ for target in nodejs web; do
     --no-typescript --remove-name-section --remove-producers-section
 done
 
+# One .wasm in the package: both targets emit the same module, and the Node loader reads the
+# browser build's copy (scripts/assemble-npm.mjs points it there).
+cmp -s dist/node/pilot_core_bg.wasm dist/web/pilot_core_bg.wasm \
+  || { echo "the nodejs and web targets produced different .wasm files" >&2; exit 1; }
+rm dist/node/pilot_core_bg.wasm
+
 # wasm-opt from npm's binaryen when installed (never Debian's: its output fails in Node).
 if [[ -x node_modules/.bin/wasm-opt ]]; then
-  for f in dist/node/pilot_core_bg.wasm dist/web/pilot_core_bg.wasm; do
+  for f in dist/web/pilot_core_bg.wasm; do
     node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
   done

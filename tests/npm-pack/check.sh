@@ -11,6 +11,8 @@ trap 'rm -rf "$work"' EXIT
 tarball=$(npm pack --silent --pack-destination "$work" 2>/dev/null | tail -1)
 echo "packed $tarball ($(du -k "$work/$tarball" | cut -f1) KB)"
 tar -tzf "$work/$tarball" | sed 's/^/  /'
+wasm_files=$(tar -tzf "$work/$tarball" | grep -c '\.wasm$' || true)
+[ "$wasm_files" = 1 ] || { echo "the tarball ships $wasm_files .wasm files, not one" >&2; exit 1; }
 
 mkdir "$work/app"
 cd "$work/app"
