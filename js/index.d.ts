@@ -430,6 +430,14 @@ export type Mode = 'agent' | 'host' | 'hostParallel';
 /** Who may approve: others (the default) refuses whoever created or edited the workflow. */
 export type ApproveMode = 'others' | 'any' | 'none';
 
+/** `status()`: the record, plus `pending_gate` (the index of the gate waiting for a decision,
+ * or null), `shown_gate` (that gate, else the last one decided) and `steps_done`. */
+export interface WorkflowStatus extends WorkflowRecord {
+  pending_gate: number | null;
+  shown_gate: number | null;
+  steps_done: number;
+}
+
 export interface PilotOptions {
   /** The identity recorded as the creator and in the audit log. */
   caller?: string;
@@ -486,7 +494,9 @@ export class Pilot {
    * working copy stale (its next save gets `conflict`): call `forget(id)` after such writes. */
   importRecord(record: WorkflowRecord | JsonObject): WorkflowRecord;
   get(id: string): WorkflowRecord;
-  status(id: string): WorkflowRecord;
+  /** The record with the core's reading of it: which gate is pending, which to show, how
+   * many steps are done (a page never works that out itself). */
+  status(id: string): WorkflowStatus;
   review(id: string): ReviewReport;
   /** Runs to the next checkpoint after run_workflow's checks: refused with `gate_missing`
    * (a custom workflow's step needs a gate) or `review_blocked` (a built-in template's
@@ -595,7 +605,7 @@ export function radiusRefusal(
 ): JsonObject | null;
 export function review(record: WorkflowRecord): ReviewReport;
 export function gateViolations(record: WorkflowRecord): GateViolation[];
-export function status(record: WorkflowRecord): WorkflowRecord;
+export function status(record: WorkflowRecord): WorkflowStatus;
 /** Validates a record (older rows upgraded, pre-2.0 tool names translated). */
 export function loadRecord(record: JsonObject | WorkflowRecord): WorkflowRecord;
 /** The exact text vmware-pilot 2.4.0 stores for this record (`workflows.db`, `data`). */

@@ -54,24 +54,15 @@ try {
   throw e;
 }
 
-/** The pending gate: the first approval step that is still pending. */
-function pendingGate(record) {
-  return record.steps.find((s) => s.action === 'require_approval' && s.status === 'pending') ?? null;
-}
-
-/** The gate to show: the pending one, else the last one decided (approved or rejected). */
-function shownGate(record) {
-  const gates = record.steps.filter((s) => s.action === 'require_approval');
-  return pendingGate(record) ?? gates.filter((s) => s.status !== 'pending').at(-1) ?? null;
-}
-
-const isDone = (step) => step.status === 'success' || step.status === 'reported_done';
+/** The gate to show, as the core says (`status().shown_gate`): the pending one, else the
+ * last one decided. The page only looks it up. */
+const shownGate = (record) => record.steps.find((s) => s.index === record.shown_gate) ?? null;
 
 /** Every stored workflow, newest first, with its record (or the error reading it). */
 function readWorkflows() {
   return pilot.list().map((summary) => {
     try {
-      return { summary, record: pilot.get(summary.id) };
+      return { summary, record: pilot.status(summary.id) };
     } catch (error) {
       return { summary, error };
     }
@@ -124,7 +115,7 @@ function renderAwaiting(rows) {
   $('awaiting-empty').hidden = waiting.length > 0;
   $('awaiting').replaceChildren(
     ...waiting.map(({ record }) => {
-      const done = record.steps.filter(isDone).length;
+      const done = record.steps_done;
       return h(
         'li',
         { 'data-workflow-id': record.id, class: record.id === selectedId ? 'selected' : null },
@@ -274,7 +265,7 @@ function renderDetail() {
   let record = null;
   if (selectedId !== null) {
     try {
-      record = pilot.get(selectedId);
+      record = pilot.status(selectedId);
     } catch {
       selectedId = null; // gone from the store (deleted in another tab)
     }
@@ -339,7 +330,7 @@ function decide(kind) {
     // hold: record the approval and stop; the agent that performs the steps runs it on.
     if (kind === 'approve') pilot.approve(id, name, { hold: true });
     else pilot.reject(id, name, reason);
-    const record = pilot.get(id); // transitions return the checkpoint; the record is in the store
+    const record = pilot.status(id); // transitions return the checkpoint; the record is in the store
     const gate = shownGate(record);
     showStatus(
       h('strong', {}, kind === 'approve' ? 'Approved' : 'Rejected'),
@@ -407,15 +398,18 @@ async function importFile(file) {
       h('strong', {}, file.name),
       `: ${counts.added} added, ${counts.replaced} replaced, ${failures.length} not imported.`,
     ),
-    failures.length
-      ? h(
-          'ul',
-          { id: 'import-errors' },
-          failures.map((f) =>
-            h('li', {}, `record ${f.i + 1}${f.id ? ` (${f.id})` : ''}: `, h('code', {}, f.code), ' ', f.message),
+    // replaceChildren would print a null as the text "null": only real nodes go in
+    ...(failures.length
+      ? [
+          h(
+            'ul',
+            { id: 'import-errors' },
+            failures.map((f) =>
+              h('li', {}, `record ${f.i + 1}${f.id ? ` (${f.id})` : ''}: `, h('code', {}, f.code), ' ', f.message),
+            ),
           ),
-        )
-      : null,
+        ]
+      : []),
   );
   if (selectedId === null) {
     const first = readWorkflows().find((r) => r.record && r.record.state === 'awaiting_approval');

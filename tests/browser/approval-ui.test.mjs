@@ -144,6 +144,25 @@ describe('approval page', () => {
     assert.match(await entry(exported.ids.first).innerText(), /rolling_restart[\s\S]*1 of 8 steps done/);
   });
 
+  it('prints no stray "null" in the import result, and fits a 390 px phone screen', async () => {
+    const text = await page.locator('#import-result').textContent();
+    assert.ok(!/\bnull\b/.test(text ?? ''), `import result: ${text}`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    const ids = await page.locator('#awaiting [data-workflow-id]').evaluateAll((els) => els.map((e) => e.dataset.workflowId));
+    await entry(ids[0]).click();
+    await page.locator('#detail-id').filter({ hasText: ids[0] }).waitFor();
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.body.scrollWidth]);
+    // what sticks out, to name in the failure
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > 391 && e.offsetParent !== null && !e.closest("table"))
+        .slice(-6)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className} under ${e.parentElement?.tagName}.${e.parentElement?.className}#${e.parentElement?.id} (${Math.round(e.getBoundingClientRect().right)})`),
+    );
+    await page.setViewportSize({ width: 1280, height: 900 });
+    assert.ok(Math.max(...widths) <= 390, `the page is ${Math.max(...widths)} px wide at 390 px: ${wide.join(', ')}`);
+  });
+
   it('replaces a known id and reports each record it cannot import', async () => {
     const third = exported.records[2];
     await page.setInputFiles('#import-file', asFile('mixed.json', { workflows: [third, { id: 'wf-junk' }, 'junk'] }));
