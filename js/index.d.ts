@@ -367,7 +367,9 @@ export type PilotErrorCode =
   | 'not_ready'
   | 'internal';
 
-/** Every refusal and failure of vmware-pilot. Branch on `code`, never on the message. */
+/** Every refusal and failure of vmware-pilot. Branch on `code`, never on the message. The
+ * message (and the prose in `details`) names the JavaScript call that fixes it, e.g.
+ * `pilot.rollback(id, {confirm: true, acknowledgeUnknownEffects: true})`. */
 export class PilotError extends Error {
   constructor(code: PilotErrorCode, message: string, details?: JsonObject | null);
   readonly name: 'PilotError';

@@ -50,6 +50,13 @@ pub fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     parse(&text)
 }
 
+/// An answer (transition, refusal, preview, status) as JS sees it: its prose in JavaScript's
+/// words (`pilot.run(id)`, `{confirm: true}`), its data untouched (`pilot_core::error::speak_answer`).
+pub fn answer_js(mut v: Value) -> Result<JsValue, JsValue> {
+    pilot_core::error::speak_answer(&mut v, pilot_core::error::Dialect::JavaScript);
+    to_js(&v)
+}
+
 /// JSON text we produced, as a JS value.
 pub fn parse(text: &str) -> Result<JsValue, JsValue> {
     JSON::parse(text).map_err(|_| crate::errors::invalid("internal: produced JSON that JavaScript cannot parse"))

@@ -101,7 +101,7 @@ pub fn record_call(op: &str, args: JsValue, env: JsValue, options: JsValue) -> R
     };
     let env = env_from(&env)?;
     let out = with_options(&options, |o| pilot_core::ops::record_api::call(op, &args, &env, o))?;
-    to_js(&out.map_err(|e| errors::to_js(&e))?)
+    crate::convert::answer_js(out.map_err(|e| errors::to_js(&e))?)
 }
 
 #[wasm_bindgen(js_name = skillCatalog)]

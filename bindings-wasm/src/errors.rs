@@ -2,6 +2,7 @@
 //! `PilotError` instances).
 
 use js_sys::{Error, Reflect};
+use pilot_core::error::{speak, Dialect};
 use pilot_core::PilotError;
 use wasm_bindgen::JsValue;
 
@@ -15,10 +16,12 @@ fn error(code: &str, message: &str, details: Option<JsValue>) -> JsValue {
     e.into()
 }
 
-/// `e` as a thrown JS error; `details` is upstream's answer (refusal payload).
+/// `e` as a thrown JS error; `details` is upstream's answer (refusal payload). Both speak
+/// JavaScript: the core's prose names `pilot.rollback(id, {confirm: true})`, not
+/// `confirm=True`; the code is the same in every host.
 pub fn to_js(e: &PilotError) -> JsValue {
-    let details = crate::convert::to_js(&e.to_response()).ok();
-    error(e.code(), &e.to_string(), details)
+    let details = crate::convert::answer_js(e.to_response()).ok();
+    error(e.code(), &speak(&e.to_string(), Dialect::JavaScript), details)
 }
 
 /// A bad argument from the JS side (not JSON, wrong shape).

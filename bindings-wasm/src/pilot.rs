@@ -10,7 +10,7 @@ use pilot_core::{host, Env, PilotError, Workflow};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{from_js, record_js, str_field, to_js};
+use crate::convert::{answer_js, from_js, record_js, str_field, to_js};
 use crate::engine::{reported_from, strip_functions, JsOptions};
 use crate::errors;
 use crate::storage::{Backend, JsStorage};
@@ -42,8 +42,8 @@ fn text_of(v: &JsValue, param: &str) -> Result<String, JsValue> {
 /// `{preview}` without `confirm`; the labelled answer with it.
 fn undo_js(out: Result<Undo, PilotError>) -> Result<JsValue, JsValue> {
     match out.map_err(thrown)? {
-        Undo::Preview(preview) => to_js(&json!({ "preview": preview })),
-        Undo::Done(answer) => to_js(&answer),
+        Undo::Preview(preview) => answer_js(json!({ "preview": preview })),
+        Undo::Done(answer) => answer_js(answer),
     }
 }
 
@@ -170,7 +170,7 @@ impl Pilot {
     /// get_workflow_status's answer.
     pub fn status(&mut self, id: JsValue) -> Result<JsValue, JsValue> {
         let id = &id_of(&id)?;
-        to_js(&ops::status_response(self.driver.get(id).map_err(thrown)?))
+        answer_js(ops::status_response(self.driver.get(id).map_err(thrown)?))
     }
 
     pub fn review(&mut self, id: JsValue) -> Result<JsValue, JsValue> {
@@ -186,7 +186,7 @@ impl Pilot {
         let env = self.env();
         let out =
             self.options.with(|o| ops::run(&mut DriverHost { driver: &mut self.driver, opts: o }, id, force, &env));
-        to_js(&out.map_err(thrown)?)
+        answer_js(out.map_err(thrown)?)
     }
 
     /// For a host that starts over after a crash: the steps this workflow had handed out and
@@ -201,7 +201,7 @@ impl Pilot {
         }
         let env = self.env();
         let out = self.driver.apply(id, |wf| engine::recover(wf, &env)).map(|(t, wf)| host::summary_value(wf, &t));
-        to_js(&out.map_err(thrown)?)
+        answer_js(out.map_err(thrown)?)
     }
 
     /// Reports the outcome of a dispatched step: `{returned}`, `{raised}`, `{unknown}`, `{toolResult}`.
@@ -213,7 +213,7 @@ impl Pilot {
         let out = self
             .options
             .with(|o| self.driver.report(id, index, reported, &env, o).map(|(t, wf)| host::summary_value(wf, &t)));
-        to_js(&out.map_err(thrown)?)
+        answer_js(out.map_err(thrown)?)
     }
 
     /// Approves the pending gate as `approver` (recorded in the audit log), under this
@@ -233,7 +233,7 @@ impl Pilot {
         let a = ApproveArgs { approver, caller: None, check, acknowledge_not_executed, hold };
         let out =
             self.options.with(|o| ops::approve(&mut DriverHost { driver: &mut self.driver, opts: o }, id, a, &env));
-        to_js(&out.map_err(thrown)?)
+        answer_js(out.map_err(thrown)?)
     }
 
     /// Rejects the pending gate: the workflow is cancelled with `reason` (no step past the
@@ -244,7 +244,7 @@ impl Pilot {
         let env = crate::env::env(if rejecter.is_empty() { &self.caller } else { rejecter });
         let opts = Options::agent();
         let out = ops::reject(&mut DriverHost { driver: &mut self.driver, opts: &opts }, id, rejecter, reason, &env);
-        to_js(&out.map_err(thrown)?)
+        answer_js(out.map_err(thrown)?)
     }
 
     /// Without `confirm`: `{preview}` (`{action: "preview", blast_radius, ...}`), nothing

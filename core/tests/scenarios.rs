@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use pilot_core::engine::{self, Options};
+use pilot_core::error::{speak, speak_answer, Dialect};
 use pilot_core::host;
 use pilot_core::ops::record_api;
 use pilot_core::record::{workflow_from_json, workflow_from_value, Workflow};
@@ -103,9 +104,11 @@ fn apply(wf: &mut Workflow, event: &Value, env: &Env, opts: &Options) -> (Value,
 /// string holding `s`; `{"$lacks": s}` one that does not; lists match element-wise.
 fn matches(want: &Value, got: &Value) -> bool {
     match want {
-        Value::Object(w) if w.contains_key("$contains") => {
-            got.as_str().is_some_and(|g| g.contains(w["$contains"].as_str().unwrap_or_default()))
-        }
+        // `$js`: the npm package's wording of the same phrase (its prose speaks JavaScript)
+        Value::Object(w) if w.contains_key("$contains") => got.as_str().is_some_and(|g| {
+            g.contains(w["$contains"].as_str().unwrap_or_default())
+                && w.get("$js").and_then(Value::as_str).is_none_or(|js| speak(g, Dialect::JavaScript).contains(js))
+        }),
         Value::Object(w) if w.contains_key("$lacks") => {
             got.as_str().is_some_and(|g| !g.contains(w["$lacks"].as_str().unwrap_or_default()))
         }
@@ -184,6 +187,94 @@ fn check(
     }
 }
 
+/// Transitions answer with prose; a draft edit answers with the record itself (its refusals
+/// are answers).
+fn is_answer(event: &Value) -> bool {
+    !matches!(event["do"].as_str(), Some("restart" | "update_draft" | "confirm_draft"))
+}
+
+/// Python spellings left in an answer's prose (the keys `speak_answer` translates).
+fn python_isms_in(v: &Value) -> Vec<String> {
+    const TOOLS: [&str; 11] = [
+        "create_workflow",
+        "design_workflow",
+        "update_draft",
+        "confirm_draft",
+        "run_workflow",
+        "cancel_workflow",
+        "review_workflow",
+        "get_workflow_status",
+        "list_workflows",
+        "get_skill_catalog",
+        "acknowledge_",
+    ];
+    const SPELLINGS: [&str; 12] = [
+        "=True",
+        "=False",
+        "None",
+        "True",
+        "False",
+        "KeyError",
+        "TypeError",
+        "ValueError",
+        "JSONDecodeError",
+        "AttributeError",
+        "{'",
+        "NoneType",
+    ];
+    let mut found = Vec::new();
+    let mut walk = |text: &str| {
+        for w in TOOLS.iter().chain(SPELLINGS.iter()) {
+            if text.contains(w) {
+                found.push(format!("{w} in {text:?}"));
+            }
+        }
+    };
+    fn prose<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        const DATA: [&str; 11] = [
+            "record",
+            "records",
+            "steps",
+            "params",
+            "result",
+            "rollback_results",
+            "audit_log",
+            "requests",
+            "dispatch",
+            "pending_dispatch",
+            "diff_report",
+        ];
+        const PROSE: [&str; 10] = [
+            "error",
+            "message",
+            "hint",
+            "next_step",
+            "note",
+            "reason",
+            "retry",
+            "blockers",
+            "unmeasured",
+            "handed_out_to_caller_note",
+        ];
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, c)| match c {
+                Value::String(s) if PROSE.contains(&k.as_str()) => out.push(s),
+                Value::Array(items) if PROSE.contains(&k.as_str()) => {
+                    items.iter().filter_map(Value::as_str).for_each(|s| out.push(s))
+                }
+                _ if DATA.contains(&k.as_str()) => {}
+                _ => prose(c, out),
+            }),
+            Value::Array(items) => items.iter().for_each(|i| prose(i, out)),
+            _ => {}
+        }
+    }
+    let mut texts = Vec::new();
+    prose(v, &mut texts);
+    texts.into_iter().for_each(&mut walk);
+    found
+}
+
 fn options(mode: &str) -> Options<'static> {
     let mode = host::mode_from_value(Some(&Value::from(mode))).expect("a scenario's mode is one the hosts take");
     Options { mode, preflight: None, live_host: false }
@@ -236,7 +327,18 @@ fn scenarios_replay() {
             if code.is_some() {
                 assert_eq!(wf.to_value(), before, "{name} event {i}: a refusal changed the record");
             }
-            steps.push(json!({"response": resp, "code": code, "record": wf.to_value()}));
+            let mut entry = json!({"response": resp, "code": code, "record": wf.to_value()});
+            // what the npm package answers: the same, its prose in JavaScript's words
+            if code.is_some() || is_answer(event) {
+                let mut js = resp.clone();
+                speak_answer(&mut js, Dialect::JavaScript);
+                let isms = python_isms_in(&js);
+                assert!(isms.is_empty(), "{name} event {i}: the JavaScript answer still speaks Python: {isms:?}");
+                if js != resp {
+                    entry["response_js"] = js;
+                }
+            }
+            steps.push(entry);
             events += 1;
         }
         transcript.insert(name, Value::Array(steps));

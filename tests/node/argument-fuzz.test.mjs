@@ -5,7 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pilot } from './helpers.mjs';
+import { pilot, pythonIsms, proseOf } from './helpers.mjs';
+
+// every message thrown by the sweep, checked for Python spellings at the end
+const messages = new Set();
 
 const HUGE = 'x'.repeat(1 << 20);
 const VALUES = {
@@ -34,6 +37,8 @@ function outcome(fn) {
     if (e instanceof WebAssembly.RuntimeError) return `trap: ${e.message}`;
     if (!(e instanceof pilot.PilotError)) return `not a PilotError: ${e?.name}: ${e?.message}`;
     if (e.code === 'internal') return `internal: ${e.message}`;
+    messages.add(e.message);
+    for (const text of proseOf(e.details)) messages.add(text);
     return e.code;
   }
 }
@@ -83,6 +88,10 @@ test('every export and every Pilot method × every kind of value: no trap, only 
   }
   console.log(`argument fuzz: ${functions.length} functions and the Pilot methods, ${tried} calls, ${bad.length} bad`);
   assert.deepEqual(bad, []);
+  // and every refusal spoke JavaScript
+  const isms = [...messages].flatMap(pythonIsms);
+  console.log(`argument fuzz: ${messages.size} distinct messages, ${isms.length} with Python spellings`);
+  assert.deepEqual(isms, []);
   // the module still answers
   assert.equal(typeof pilot.version(), 'string');
   const t = pilot.run(pilot.createFromTemplate('rolling_restart', { vm_names: ['a'] }), { mode: 'host' });

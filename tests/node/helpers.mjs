@@ -38,3 +38,33 @@ export function recording(inner) {
 }
 
 export const restart = (vms) => ['rolling_restart', { vm_names: vms }];
+
+/** Python spellings in a message the npm package shows (its prose speaks JavaScript):
+ * keyword flags, Python literals and exception classes, dict literals, MCP tool names. */
+const PYTHON_ISMS = [
+  /\w=(True|False|None)\b/,
+  /\b(True|False|None|NoneType)\b/,
+  /\b(KeyError|TypeError|ValueError|JSONDecodeError|AttributeError)\b/,
+  /\{'/,
+  /(?<![.\w])(create_workflow|create_workflow_from_template|design_workflow|update_draft|confirm_draft|run_workflow|cancel_workflow|review_workflow|get_workflow_status|list_workflows|get_skill_catalog)\b/,
+  /\backnowledge_(not_executed|unknown_effects)\b/,
+];
+export function pythonIsms(text) {
+  return PYTHON_ISMS.filter((re) => re.test(text)).map((re) => `${re} in ${JSON.stringify(text.slice(0, 300))}`);
+}
+
+/** The prose of an answer or error details (what `speak_answer` words for JavaScript). */
+const PROSE = new Set(['error', 'message', 'hint', 'next_step', 'note', 'reason', 'retry', 'blockers', 'unmeasured', 'handed_out_to_caller_note']);
+const DATA = new Set(['record', 'records', 'steps', 'params', 'result', 'rollback_results', 'audit_log', 'requests', 'dispatch', 'pending_dispatch', 'diff_report']);
+export function proseOf(v, out = []) {
+  if (Array.isArray(v)) v.forEach((i) => proseOf(i, out));
+  else if (v && typeof v === 'object') {
+    for (const [k, c] of Object.entries(v)) {
+      if (DATA.has(k)) continue;
+      if (PROSE.has(k) && typeof c === 'string') out.push(c);
+      else if (PROSE.has(k) && Array.isArray(c) && c.every((s) => typeof s === 'string')) out.push(...c);
+      else proseOf(c, out);
+    }
+  }
+  return out;
+}

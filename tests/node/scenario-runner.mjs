@@ -116,10 +116,11 @@ function step(t) {
 }
 
 /** Partial match: objects by the keys `want` names, lists and scalars exactly;
- * `{$contains}` / `{$lacks}` on strings. */
+ * `{$contains}` (or its `$js` wording) / `{$lacks}` on strings. */
 export function matches(want, got) {
   if (want !== null && typeof want === 'object' && !Array.isArray(want)) {
-    if ('$contains' in want) return typeof got === 'string' && got.includes(want.$contains);
+    // `$js`: the same phrase as the npm package words it (its prose speaks JavaScript)
+    if ('$contains' in want) return typeof got === 'string' && got.includes(want.$js ?? want.$contains);
     if ('$lacks' in want) return typeof got === 'string' && !got.includes(want.$lacks);
     if (got === null || typeof got !== 'object' || Array.isArray(got)) return false;
     return Object.entries(want).every(([k, v]) =>

@@ -28,7 +28,10 @@ for (const file of files) {
     assert.ok(rust[file], `the Rust transcript has no ${file}: it is stale, run cargo test again`);
     assert.equal(transcript.length, rust[file].length, 'event count');
     transcript.forEach((got, i) => {
-      assert.deepEqual(got, rust[file][i], `${file}: event ${i - 1} differs from the Rust core`);
+      // the Rust runner writes, beside the response, the npm package's wording of its prose
+      const { response_js: js, ...want } = rust[file][i];
+      if (js !== undefined) want.response = js;
+      assert.deepEqual(got, want, `${file}: event ${i - 1} differs from the Rust core`);
     });
   });
 }

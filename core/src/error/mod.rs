@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 use crate::pyfmt::py_repr_str;
 
 mod catalogue;
+mod dialect;
 pub use catalogue::{catalogue_markdown, CATALOGUE};
+pub use dialect::{speak, speak_answer, Dialect};
 
 /// A step as refusals list it: `{"index", "skill", "tool"}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
