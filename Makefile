@@ -130,7 +130,8 @@ test-node: npm-build
 test-browser: npm-build chromium
 	node --test tests/browser/
 
-# npm pack, installed into an empty folder: require, import, types, and the browser page.
+# npm pack of target/npm-package, installed into an empty folder: its README and license,
+# require, import, types, the browser page, and the bundlers its README names (Vite, esbuild).
 test-npm-pack: npm-build chromium
 	tests/npm-pack/check.sh
 

@@ -2,7 +2,7 @@
 // CommonJS, the Node entries (require and import) and the browser entry, and the types.
 // The browser entry's export list is checked against the Node build so the two never differ.
 
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,3 +44,19 @@ const browser = readFileSync(js('browser.mjs'), 'utf8');
 const missing = names.filter((n) => n !== 'fileStorage' && !new RegExp(`\\b${n}\\b`).test(browser));
 if (missing.length) throw new Error(`js/browser.mjs does not export: ${missing.join(', ')}`);
 console.log(`dist/ assembled: ${names.length} exports`);
+
+// The package as published, in target/npm-package/: its own README (js/README.md: the
+// tarball's users have no docs/ or examples/), the license, package.json without the
+// repository's scripts and dev dependencies, and dist/. `npm pack target/npm-package`.
+const pkgDir = join(root, 'target', 'npm-package');
+rmSync(pkgDir, { recursive: true, force: true });
+mkdirSync(pkgDir, { recursive: true });
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+delete manifest.scripts;
+delete manifest.devDependencies;
+manifest.files = ['dist/'];
+writeFileSync(join(pkgDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+copyFileSync(js('README.md'), join(pkgDir, 'README.md'));
+copyFileSync(join(root, 'LICENSE'), join(pkgDir, 'LICENSE'));
+cpSync(join(root, 'dist'), join(pkgDir, 'dist'), { recursive: true });
+console.log('target/npm-package/ laid out (npm pack target/npm-package)');

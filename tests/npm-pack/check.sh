@@ -8,10 +8,15 @@ repo=$(pwd)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-tarball=$(npm pack --silent --pack-destination "$work" 2>/dev/null | tail -1)
+tarball=$(npm pack ./target/npm-package --silent --pack-destination "$work" 2>/dev/null | tail -1)
 echo "packed $tarball ($(du -k "$work/$tarball" | cut -f1) KB)"
 tar -tzf "$work/$tarball" | sed 's/^/  /'
 wasm_files=$(tar -tzf "$work/$tarball" | grep -c '\.wasm$' || true)
+# its README is the package's own (js/README.md) and needs nothing outside the tarball
+readme=$(tar -xzOf "$work/$tarball" package/README.md)
+grep -q 'npm install vmware-pilot' <<<"$readme" || { echo "the tarball's README is not the package README" >&2; exit 1; }
+if grep -nE '\]\((\.\./|\./)?(docs|examples)/' <<<"$readme"; then echo "the tarball's README links files it does not ship" >&2; exit 1; fi
+grep -q '^package/LICENSE$' <<<"$(tar -tzf "$work/$tarball")" || { echo "no LICENSE in the tarball" >&2; exit 1; }
 [ "$wasm_files" = 1 ] || { echo "the tarball ships $wasm_files .wasm files, not one" >&2; exit 1; }
 
 mkdir "$work/app"
@@ -60,3 +65,6 @@ echo "types: a strict TypeScript program compiles against the installed package"
 # the browser: the approval page test, served from the installed copy
 cd "$repo"
 PILOT_PKG_DIR="$work/app/node_modules/vmware-pilot" node --test tests/browser/
+
+# bundlers, as the README describes them: Vite as is; esbuild with the .wasm copied or ready(url)
+PILOT_APP_DIR="$work/app" node --test tests/npm-pack/bundlers.test.mjs
