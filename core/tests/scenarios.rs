@@ -48,7 +48,7 @@ fn build(spec: &Value, clock: &mut Clock) -> Workflow {
             }
         }
     }
-    for key in ["state", "params", "created_by", "authors", "approved_by"] {
+    for key in ["state", "params", "created_by", "authors", "approved_by", "audit_log"] {
         if let Some(x) = spec.get(key) {
             v[key] = x.clone();
         }
@@ -297,6 +297,10 @@ fn scenarios_replay() {
         let text = std::fs::read_to_string(path).unwrap();
         let sc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
         let name = path.file_name().unwrap().to_string_lossy().to_string();
+        // upstream's executor path only (the record API refuses what these start from)
+        if sc.get("api").and_then(Value::as_str) == Some("executor") {
+            continue;
+        }
         let mut clock = Clock(1_795_305_600_000_000, 0);
         let mut wf = build(&sc["workflow"], &mut clock);
         let mut steps = vec![json!({"start": wf.to_value()})];

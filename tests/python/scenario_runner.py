@@ -87,6 +87,8 @@ def build(spec: dict) -> Workflow:
         wf.authors = list(spec["authors"])
     if "approved_by" in spec:
         wf.approved_by = spec["approved_by"]
+    if "audit_log" in spec:
+        wf.audit_log = json.loads(json.dumps(spec["audit_log"]))
     return wf
 
 

@@ -13,7 +13,8 @@ import pytest
 from transcript_runner import SCENARIOS, replay
 
 TRANSCRIPT = Path(__file__).resolve().parents[2] / "target" / "scenario-transcript.json"
-FILES = sorted(p.name for p in SCENARIOS.glob("*.json"))
+# `"api": "executor"`: upstream's executor path only (the record API refuses their start)
+FILES = sorted(p.name for p in SCENARIOS.glob("*.json") if json.loads(p.read_text()).get("api") != "executor")
 RUST = json.loads(TRANSCRIPT.read_text()) if TRANSCRIPT.exists() else None
 
 
@@ -30,6 +31,8 @@ def test_same_transcript_as_the_rust_core(name):
     want = RUST[name]
     assert len(transcript) == len(want)
     for i, (got, exp) in enumerate(zip(transcript, want)):
+        # `response_js` is the npm package's wording of the response; this host speaks MCP's
+        exp = {k: v for k, v in exp.items() if k != "response_js"}
         assert json.dumps(got) == json.dumps(exp), f"{name}: event {i - 1} differs from the Rust core"
 
 

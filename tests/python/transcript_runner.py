@@ -12,7 +12,7 @@ from vmware_pilot import core
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 STORED_STEP_FIELDS = ("status", "result", "group_id", "started_at", "completed_at")
-RECORD_OVERRIDES = ("state", "params", "created_by", "authors", "approved_by")
+RECORD_OVERRIDES = ("state", "params", "created_by", "authors", "approved_by", "audit_log")
 
 
 class Clock:

@@ -37,6 +37,15 @@ fn record(args: &Map<String, Value>) -> Result<Workflow, PilotError> {
     }
 }
 
+/// A record handed in to act on: a host may hand the core any record, so its history must
+/// support its state first (`super::check_import`: no gate passed without an approval in the
+/// audit log, no state its steps contradict) — a forged copy never dispatches a step.
+fn acted_on(args: &Map<String, Value>) -> Result<Workflow, PilotError> {
+    let wf = record(args)?;
+    super::check_import(&wf, None)?;
+    Ok(wf)
+}
+
 fn stepped(wf: &Workflow, t: &Transition) -> Value {
     json!({"record": Live(wf), "checkpoint": host::checkpoint_value(t), "response": t.response(wf)})
 }
@@ -44,7 +53,7 @@ fn stepped(wf: &Workflow, t: &Transition) -> Value {
 /// A transition on the record handed in, with no tool-level checks (the record API is the
 /// engine itself; `run_check`, the previews and `radius_refusal` are there to compose them).
 fn transition(args: &Map<String, Value>, act: Act, env: &Env, opts: &Options) -> Result<Value, PilotError> {
-    let mut wf = record(args)?;
+    let mut wf = acted_on(args)?;
     let t = perform(&mut wf, &act, env, opts)?;
     Ok(stepped(&wf, &t))
 }
@@ -78,7 +87,7 @@ pub fn call(op: &str, args: &Map<String, Value>, env: &Env, opts: &Options) -> R
     match op {
         "run" => transition(args, Act::Run, env, opts),
         "report" => {
-            let mut wf = record(args)?;
+            let mut wf = acted_on(args)?;
             let index = host::step_index_from_value(arg(args, "index"))?;
             let reported = host::reported_from_value(arg(args, "outcome"))?;
             let t = engine::report(&mut wf, env, index, reported, opts)?;
@@ -87,7 +96,7 @@ pub fn call(op: &str, args: &Map<String, Value>, env: &Env, opts: &Options) -> R
         "approve" => {
             let mode = host::approve_mode_from_value(args.get("approve_mode"))?;
             let approver = text_arg(args, "approver")?;
-            let mut h = RecordHost { record: Some(record(args)?), opts };
+            let mut h = RecordHost { record: Some(acted_on(args)?), opts };
             let id = h.record.as_ref().map(|w| w.id.clone()).unwrap_or_default();
             let a = ApproveArgs {
                 approver: &approver,
@@ -102,7 +111,7 @@ pub fn call(op: &str, args: &Map<String, Value>, env: &Env, opts: &Options) -> R
         "rollback" => transition(args, Act::Rollback, env, opts),
         "cancel" => transition(args, Act::Cancel { reason: text_arg(args, "reason")? }, env, opts),
         "run_check" => {
-            let mut wf = record(args)?;
+            let mut wf = acted_on(args)?;
             let refusal = match super::run_check(&mut wf, flag_arg(args, "force")?, env) {
                 Ok(_) => (Value::Null, Value::Null),
                 Err(e) => (e.to_response(), Value::from(e.code())),
@@ -132,13 +141,13 @@ pub fn call(op: &str, args: &Map<String, Value>, env: &Env, opts: &Options) -> R
         "create_workflow" | "create_from_template" | "design_draft" => Ok(live(&create(op, args, env)?)),
         "update_draft" => {
             let steps = super::steps_arg(arg(args, "steps"))?;
-            let mut wf = record(args)?;
+            let mut wf = acted_on(args)?;
             let (name, description) = (text_arg(args, "name")?, text_arg(args, "description")?);
             engine::update_draft(&mut wf, env, &name, &description, steps.as_deref())?;
             Ok(live(&wf))
         }
         "confirm_draft" => {
-            let mut wf = record(args)?;
+            let mut wf = acted_on(args)?;
             engine::confirm_draft(&mut wf, env)?;
             Ok(live(&wf))
         }
